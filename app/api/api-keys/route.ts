@@ -1,0 +1,16 @@
+import { createApiKey, listApiKeys, serializeApiKey } from "@/lib/api-keys/api-keys";
+import { createApiKeyInput } from "@/lib/api-keys/schemas";
+import { readJson } from "@/lib/api/body";
+import { withSession } from "@/lib/api/handlers";
+
+// GET /api/api-keys — the account's keys, never their secrets
+export const GET = withSession(async (_req, { account }) => {
+  const keys = await listApiKeys(account.id);
+  return Response.json({ data: keys.map(serializeApiKey) });
+});
+
+// POST /api/api-keys — a new key; `key` is in this response only
+export const POST = withSession(async (req, { account }) => {
+  const input = await readJson(req, createApiKeyInput);
+  return Response.json(await createApiKey(account.id, input), { status: 201 });
+});

@@ -1,0 +1,11 @@
+import { serializeAccount, serializeUser, signUp } from "@/lib/accounts/accounts";
+import { signupInput } from "@/lib/accounts/schemas";
+import { readJson } from "@/lib/api/body";
+import { withPublic } from "@/lib/api/handlers";
+
+// POST /api/signup — a new person and the account they own (public)
+export const POST = withPublic(async (req) => {
+  const input = await readJson(req, signupInput);
+  const { user, account } = await signUp(input);
+  return Response.json({ user: serializeUser(user), account: serializeAccount(account) }, { status: 201 });
+});

@@ -1,0 +1,58 @@
+import type { NextAuthConfig } from "next-auth";
+
+// The part of the next-auth config that needs no database, shared by proxy.ts and auth.ts.
+export const authConfig = {
+  session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+  pages: { signIn: "/sign-in" },
+  providers: [],
+  callbacks: {
+    // proxy.ts: the dashboard is for signed-in people only.
+    authorized({ auth }) {
+      return Boolean(auth?.user);
+    },
+    jwt({ token, user }) {
+      if (user) {
+        token.userId = user.id;
+        token.accountId = user.accountId;
+        token.accountKind = user.accountKind;
+        token.accountName = user.accountName;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      const t = token as typeof token & Partial<SessionIdentity>;
+      if (t.userId && t.accountId && t.accountKind && t.accountName) {
+        session.user.id = t.userId;
+        session.user.accountId = t.accountId;
+        session.user.accountKind = t.accountKind;
+        session.user.accountName = t.accountName;
+      }
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;
+
+export interface SessionIdentity {
+  userId: string;
+  accountId: string;
+  accountKind: "advertiser" | "affiliate";
+  accountName: string;
+}
+
+declare module "next-auth" {
+  interface User {
+    accountId?: string;
+    accountKind?: "advertiser" | "affiliate";
+    accountName?: string;
+  }
+  interface Session {
+    user: {
+      id: string;
+      email: string;
+      name: string;
+      accountId: string;
+      accountKind: "advertiser" | "affiliate";
+      accountName: string;
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import type { Session } from "next-auth";
+import { auth } from "@/auth";
+import { getAccount } from "@/lib/accounts/accounts";
+import { authenticateApiKey } from "@/lib/api-keys/api-keys";
+import type { Account, ApiKey } from "@/lib/db/schema";
+import { ApiError, errorResponse } from "./errors";
+
+// Route handlers are wrapped by exactly one of these. Each authenticates, hands the handler
+// the caller's account and turns anything thrown into API.md's error envelope.
+
+type RouteContext<P> = { params: Promise<P> };
+type Params = Record<string, string | string[] | undefined>;
+
+export type SessionContext<P> = { account: Account; user: Session["user"]; params: P };
+export type ApiKeyContext<P> = { account: Account; apiKey: ApiKey; params: P };
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function withPublic<P extends Params = Params>(
+  handler: (req: Request, ctx: { params: P }) => Promise<Response>,
+) {
+  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    try {
+      return await handler(req, { params: await ctx.params });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+/** Dashboard routes: a next-auth session cookie, never an API key. */
+export function withSession<P extends Params = Params>(
+  handler: (req: Request, ctx: SessionContext<P>) => Promise<Response>,
+) {
+  return withPublic<P>(async (req, { params }) => {
+    if (presentedApiKey(req) !== null) {
+      throw new ApiError("unauthorized", "This endpoint requires a dashboard session; API keys are not accepted here.");
+    }
+    if (!SAFE_METHODS.has(req.method)) assertSameOrigin(req);
+    const session = await auth();
+    if (!session?.user?.accountId) {
+      throw new ApiError("unauthorized", "This endpoint requires a dashboard session. Sign in first.");
+    }
+    const account = await getAccount(session.user.accountId);
+    if (!account) throw new ApiError("unauthorized", "Your session is no longer valid. Sign in again.");
+    return handler(req, { account, user: session.user, params });
+  });
+}
+
+/** `/api/v1` routes: `Authorization: Bearer <key>` or `X-API-Key: <key>`; a cookie alone is not enough. */
+export function withApiKey<P extends Params = Params>(
+  handler: (req: Request, ctx: ApiKeyContext<P>) => Promise<Response>,
+) {
+  return withPublic<P>(async (req, { params }) => {
+    const key = presentedApiKey(req);
+    if (key === null) {
+      throw new ApiError(
+        "unauthorized",
+        "This endpoint requires an API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>`.",
+      );
+    }
+    const found = await authenticateApiKey(key);
+    if (!found) throw new ApiError("unauthorized", "The API key is invalid or has been revoked.");
+    return handler(req, { account: found.account, apiKey: found.apiKey, params });
+  });
+}
+
+function presentedApiKey(req: Request): string | null {
+  const header = req.headers.get("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match ? match[1]! : header;
+  }
+  return req.headers.get("x-api-key");
+}
+
+// A mutation from another site riding on the session cookie is refused (CSRF).
+function assertSameOrigin(req: Request) {
+  if (req.headers.get("sec-fetch-site") === "cross-site") throw crossSite();
+  const origin = req.headers.get("origin");
+  if (!origin) return;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw crossSite();
+  }
+  if (originHost !== host) throw crossSite();
+}
+
+function crossSite() {
+  return new ApiError("forbidden", "Cross-site requests are not allowed on this endpoint.");
+}

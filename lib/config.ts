@@ -1,0 +1,88 @@
+import { z } from "zod";
+
+// Every operator setting, read from env only (API.md "Operator settings"). Parsed lazily on
+// first use, never on import, so `next build` needs none of them.
+
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const delays = z
+  .string()
+  .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "a comma-separated list of milliseconds, e.g. 60000,300000,1500000")
+  .transform((v) => v.split(",").map((n) => Number(n.trim())));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  AUTH_SECRET: z.string().optional(),
+  AUTH_URL: z.string().url().optional(),
+  AUTH_TRUST_HOST: bool.optional(),
+  WEBHOOK_ENGINE: z.enum(["embedded", "inngest"]).optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_DEV: z.string().optional(),
+  WEBHOOK_RETRY_DELAYS_MS: delays.default([60_000, 300_000, 1_500_000]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(15_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  WEBHOOK_SECRET_KEY: z.string().optional(),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().positive().default(20),
+  WEBHOOK_MAX_RETRY_AFTER_MS: z.coerce.number().int().nonnegative().default(3_600_000),
+  DEMO_SEED: bool.optional(),
+});
+
+export type Config = ReturnType<typeof parseConfig>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const problems: string[] = [];
+  // In production each of these is a hole, not a default: say exactly what to set.
+  if (production) {
+    if (!e.DATABASE_URL)
+      problems.push("DATABASE_URL is not set: point it at PostgreSQL (postgres://user:pass@host:5432/db).");
+    if (!e.AUTH_SECRET) problems.push("AUTH_SECRET is not set: generate one with `openssl rand -base64 32`.");
+    if (!e.AUTH_URL && !e.AUTH_TRUST_HOST)
+      problems.push("Neither AUTH_URL nor AUTH_TRUST_HOST=true is set: next-auth cannot trust the request host.");
+    if (!e.WEBHOOK_SECRET_KEY)
+      problems.push("WEBHOOK_SECRET_KEY is not set: it encrypts signing secrets at rest (`openssl rand -base64 32`).");
+  }
+  if (problems.length) throw new ConfigError(`Missing production settings:\n  ${problems.join("\n  ")}`);
+
+  const engine = e.WEBHOOK_ENGINE ?? (e.INNGEST_EVENT_KEY || e.INNGEST_DEV ? "inngest" : "embedded");
+  return {
+    env: e.NODE_ENV,
+    production,
+    // "pglite://<dir>" or "pglite://memory" choose the embedded database explicitly.
+    databaseUrl: e.DATABASE_URL,
+    authSecret: e.AUTH_SECRET ?? "dev-only-auth-secret-not-for-production",
+    engine,
+    retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
+    timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? !production,
+    secretKey: e.WEBHOOK_SECRET_KEY ?? "dev-only-webhook-secret-key-not-for-production",
+    disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+    maxRetryAfterMs: e.WEBHOOK_MAX_RETRY_AFTER_MS,
+    demoSeed: e.DEMO_SEED ?? e.NODE_ENV === "development",
+  };
+}
+
+let cached: Config | undefined;
+
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
+
+// Tests change env between cases (e.g. retry delays); they call this after doing so.
+export function resetConfigForTests() {
+  cached = undefined;
+}

@@ -1,0 +1,110 @@
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { getConfig } from "@/lib/config";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Anything queries can run on: the db itself or an open transaction. */
+export type Queryable = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  driver: "postgres" | "pglite";
+  /** Subscribe to NOTIFY on a channel; returns the unsubscribe. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+
+// One database per process, kept on globalThis: Next.js may load this module more than once
+// (instrumentation, route bundles, dev hot reload) and PGlite must never be opened twice.
+const store = globalThis as unknown as { __pmDb?: Promise<DbHandle> };
+
+export function getDbHandle(): Promise<DbHandle> {
+  store.__pmDb ??= openDatabase().catch((err) => {
+    store.__pmDb = undefined;
+    throw err;
+  });
+  return store.__pmDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = store.__pmDb;
+  store.__pmDb = undefined;
+  if (handle) await (await handle).close();
+}
+
+/** Where the embedded database lives, or null when DATABASE_URL names PostgreSQL. */
+export function pgliteLocation(): string | null {
+  const { databaseUrl, env } = getConfig();
+  if (!databaseUrl) return env === "test" ? "memory" : path.join(process.cwd(), ".data", "pglite");
+  if (databaseUrl.startsWith("pglite://")) return databaseUrl.slice("pglite://".length) || "memory";
+  return null;
+}
+
+async function openDatabase(): Promise<DbHandle> {
+  const location = pgliteLocation();
+  return location ? openPglite(location) : openPostgres(getConfig().databaseUrl!);
+}
+
+async function openPostgres(url: string): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max: Number(process.env.DATABASE_POOL_MAX ?? 10), onnotice: () => {} });
+  const db = drizzle(client, { schema });
+  return {
+    db,
+    driver: "postgres",
+    async listen(channel, onNotify) {
+      const sub = await client.listen(channel, onNotify);
+      return () => sub.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(location: string): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const client = location === "memory" ? new PGlite() : new PGlite(location);
+  const db = drizzle(client, { schema });
+  // The embedded database is always brought up to date; PostgreSQL uses `npm run db:migrate`.
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return {
+    db,
+    driver: "pglite",
+    async listen(channel, onNotify) {
+      return client.listen(channel, onNotify);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Apply pending migrations to PostgreSQL (scripts/migrate.mts and the test setup). */
+export async function migratePostgres(url: string): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    // Serialise concurrent migrators (parallel test workers, several deploys).
+    await client`select pg_advisory_lock(727274)`;
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+export async function notify(db: Queryable, channel: string, payload = ""): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+}
+
+export { schema };

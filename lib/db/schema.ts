@@ -1,0 +1,248 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const accountKind = pgEnum("account_kind", ["advertiser", "affiliate"]);
+export const partnershipStatus = pgEnum("partnership_status", ["pending", "approved", "rejected"]);
+export const conversionStatus = pgEnum("conversion_status", ["pending", "approved", "rejected"]);
+export const conversionType = pgEnum("conversion_type", ["sale", "lead"]);
+export const deliveryStatus = pgEnum("delivery_status", ["pending", "succeeded", "failed"]);
+
+// --- Tenancy -------------------------------------------------------------------------------
+
+export const accounts = pgTable("accounts", {
+  id: text("id").primaryKey(), // acct_…
+  kind: accountKind("kind").notNull(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(), // usr_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    email: text("email").notNull(), // stored lower-cased
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
+);
+
+// Only the SHA-256 of a key is kept; `prefix` is what the dashboard shows to tell keys apart.
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(), // key_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_key").on(t.keyHash), index("api_keys_account_idx").on(t.accountId)],
+);
+
+// --- Affiliate business --------------------------------------------------------------------
+
+export const programs = pgTable(
+  "programs",
+  {
+    id: text("id").primaryKey(), // prg_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }), // the advertiser
+    name: text("name").notNull(),
+    commissionRate: numeric("commission_rate", { precision: 5, scale: 2, mode: "number" }), // percent
+    createdAt: createdAt(),
+  },
+  (t) => [index("programs_account_idx").on(t.accountId)],
+);
+
+export const partnerships = pgTable(
+  "partnerships",
+  {
+    id: text("id").primaryKey(), // ptn_…
+    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    affiliateAccountId: text("affiliate_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    status: partnershipStatus("status").notNull().default("pending"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("partnerships_program_affiliate_key").on(t.programId, t.affiliateAccountId),
+    index("partnerships_affiliate_idx").on(t.affiliateAccountId),
+  ],
+);
+
+export const conversions = pgTable(
+  "conversions",
+  {
+    id: text("id").primaryKey(), // conv_…
+    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    advertiserAccountId: text("advertiser_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    affiliateAccountId: text("affiliate_account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    amount: bigint("amount", { mode: "number" }).notNull(), // minor units
+    currency: text("currency").notNull().default("USD"),
+    type: conversionType("type").notNull().default("sale"),
+    status: conversionStatus("status").notNull().default("pending"),
+    externalId: text("external_id"),
+    rejectionReason: text("rejection_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("conversions_program_idx").on(t.programId),
+    index("conversions_advertiser_idx").on(t.advertiserAccountId, t.createdAt),
+    index("conversions_affiliate_idx").on(t.affiliateAccountId, t.createdAt),
+  ],
+);
+
+// One row per (account, Idempotency-Key, route): a repeat returns the stored response.
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(), // e.g. "POST /api/v1/conversions"
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: jsonb("response_body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.scope, t.key] })],
+);
+
+// --- Webhooks ------------------------------------------------------------------------------
+
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(), // wh_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    events: text("events").array().notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    // Deliveries in a row that exhausted their retries; reset by any success.
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    secretRotatedAt: timestamp("secret_rotated_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhooks_account_idx").on(t.accountId, t.createdAt)],
+);
+
+// Signing secrets, encrypted at rest. The current one has expires_at null; a rotated-out one
+// keeps signing until its expires_at (the grace period), so receivers can roll over.
+export const webhookSecrets = pgTable(
+  "webhook_secrets",
+  {
+    id: text("id").primaryKey(), // whsk_…
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    ciphertext: text("ciphertext").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  (t) => [index("webhook_secrets_webhook_idx").on(t.webhookId, t.createdAt)],
+);
+
+// One row per business event. `body` is the exact JSON sent to receivers (text, not jsonb,
+// so the bytes and key order never change between attempts).
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(), // evt_…
+    type: text("type").notNull(),
+    body: text("body").notNull(),
+    test: boolean("test").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("events_created_idx").on(t.createdAt)],
+);
+
+// One row per (event, endpoint): the unit that is retried, replayed and shown in the log.
+// Its id is also the Standard Webhooks `webhook-id`, so it is stable across retries and replays.
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(), // dlv_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    status: deliveryStatus("status").notNull().default("pending"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    // attempt_count when the current budget began; a replay moves it up to grant fresh retries.
+    budgetStart: integer("budget_start").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    lastStatusCode: integer("last_status_code"),
+    test: boolean("test").notNull().default(false),
+    // Lease held by the engine working on it; an expired lease means its worker died.
+    lockedBy: text("locked_by"),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    // Due work: pending deliveries by when they are next due.
+    index("deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("deliveries_status_due_idx").on(t.status, t.nextAttemptAt),
+    // A webhook's log, newest first, keyset-paginated on (created_at, id).
+    index("deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc(), t.id.desc()),
+    index("deliveries_account_status_idx").on(t.accountId, t.status, t.createdAt),
+    uniqueIndex("deliveries_event_webhook_key").on(t.eventId, t.webhookId),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    id: text("id").primaryKey(), // att_…
+    deliveryId: text("delivery_id").notNull().references(() => deliveries.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    responseBodyExcerpt: text("response_body_excerpt"),
+    requestHeaders: jsonb("request_headers").$type<Record<string, string>>().notNull(),
+  },
+  (t) => [uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.number)],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type AccountKind = Account["kind"];
+export type User = typeof users.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Program = typeof programs.$inferSelect;
+export type Partnership = typeof partnerships.$inferSelect;
+export type Conversion = typeof conversions.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookSecret = typeof webhookSecrets.$inferSelect;
+export type Event = typeof events.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;
+export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;

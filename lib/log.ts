@@ -1,0 +1,31 @@
+// Structured one-line JSON logs; errors keep their stack. Quiet under tests unless LOG_LEVEL says so.
+type Level = "debug" | "info" | "warn" | "error";
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+function threshold(): number {
+  const fallback = process.env.NODE_ENV === "test" ? "error" : "info";
+  const level = (process.env.LOG_LEVEL ?? fallback) as Level;
+  return ORDER[level] ?? ORDER.info;
+}
+
+function serialise(fields: Record<string, unknown>) {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    out[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;
+  }
+  return out;
+}
+
+function write(level: Level, msg: string, fields: Record<string, unknown> = {}) {
+  if (ORDER[level] < threshold()) return;
+  const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...serialise(fields) });
+  if (level === "error" || level === "warn") console.error(line);
+  else console.log(line);
+}
+
+export const log = {
+  debug: (msg: string, fields?: Record<string, unknown>) => write("debug", msg, fields),
+  info: (msg: string, fields?: Record<string, unknown>) => write("info", msg, fields),
+  warn: (msg: string, fields?: Record<string, unknown>) => write("warn", msg, fields),
+  error: (msg: string, fields?: Record<string, unknown>) => write("error", msg, fields),
+};
