@@ -1,0 +1,61 @@
+import { and, arrayContains, eq, inArray } from "drizzle-orm";
+import type { Queryable } from "@/lib/db";
+import { deliveries, events, webhooks } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+import { buildEventBody, type EventData, type EventType } from "./events";
+
+export interface EnqueueEventInput {
+  type: EventType;
+  data: EventData;
+  /** Accounts that receive the event; each of their endpoints subscribed to `type` gets one delivery. */
+  recipientAccountIds: string[];
+  /** Test sends (POST /api/v1/webhooks/test) go only to enabled endpoints and are marked. */
+  test?: boolean;
+  onlyWebhookId?: string;
+}
+
+/**
+ * The transactional outbox: write the event and its deliveries with the caller's transaction,
+ * so a business change and its notifications commit (or vanish) together. After the commit the
+ * caller hands `deliveryIds` to wakeDeliveryEngine. Endpoints that are disabled still get a
+ * delivery: it is held (not sent) until the endpoint is enabled again, never dropped.
+ */
+export async function enqueueEvent(tx: Queryable, input: EnqueueEventInput) {
+  const recipients = [...new Set(input.recipientAccountIds)];
+  const eventId = newId("event");
+  const now = new Date();
+  await tx.insert(events).values({
+    id: eventId,
+    type: input.type,
+    body: buildEventBody(input.type, input.data, now),
+    test: input.test ?? false,
+    createdAt: now,
+  });
+  if (recipients.length === 0) return { eventId, deliveryIds: [] as string[] };
+
+  const conditions = [inArray(webhooks.accountId, recipients), arrayContains(webhooks.events, [input.type])];
+  if (input.test) conditions.push(eq(webhooks.enabled, true));
+  if (input.onlyWebhookId) conditions.push(eq(webhooks.id, input.onlyWebhookId));
+  const targets = await tx
+    .select({ id: webhooks.id, accountId: webhooks.accountId })
+    .from(webhooks)
+    .where(and(...conditions));
+  if (targets.length === 0) return { eventId, deliveryIds: [] as string[] };
+
+  const rows = await tx
+    .insert(deliveries)
+    .values(
+      targets.map((w) => ({
+        id: newId("delivery"),
+        accountId: w.accountId,
+        webhookId: w.id,
+        eventId,
+        eventType: input.type,
+        test: input.test ?? false,
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
+    )
+    .returning({ id: deliveries.id, webhookId: deliveries.webhookId });
+  return { eventId, deliveryIds: rows.map((r) => r.id), deliveries: rows };
+}
