@@ -199,6 +199,8 @@ export const deliveries = pgTable(
     budgetStart: integer("budget_start").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     lastStatusCode: integer("last_status_code"),
+    // Why a delivery ended without being sent (e.g. discarded while its endpoint was disabled).
+    lastError: text("last_error"),
     test: boolean("test").notNull().default(false),
     // Lease held by the engine working on it; an expired lease means its worker died.
     lockedBy: text("locked_by"),
