@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// e2e runs against a production build (`next build` first; scripts/test.sh does it) served by
+// `next start`, on PostgreSQL when DATABASE_URL is set, else on a fresh file-backed PGlite.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${PORT}`;
+const databaseUrl = process.env.DATABASE_URL || `pglite://${path.join(os.tmpdir(), `pm-e2e-${process.pid}-${Date.now()}`)}`;
+
+// Debian's chromium where it exists (Playwright cannot download its own browser here).
+const SYSTEM_CHROMIUM = "/usr/bin/chromium";
+const launchOptions = fs.existsSync(SYSTEM_CHROMIUM)
+  ? {
+      executablePath: SYSTEM_CHROMIUM,
+      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    }
+  : {};
+
+export const E2E_ENV = {
+  NODE_ENV: "production",
+  PORT: String(PORT),
+  DATABASE_URL: databaseUrl,
+  AUTH_SECRET: "e2e-auth-secret-0123456789abcdefghijklmnop",
+  AUTH_TRUST_HOST: "true",
+  WEBHOOK_SECRET_KEY: "e2e-webhook-secret-key-0123456789abcdef",
+  WEBHOOK_ENGINE: "embedded",
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+  WEBHOOK_RETRY_DELAYS_MS: "400,800,1200",
+  WEBHOOK_TIMEOUT_MS: "3000",
+  DEMO_SEED: "false",
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: { baseURL, trace: "retain-on-failure", screenshot: "only-on-failure", launchOptions },
+  projects: [
+    { name: "api", testDir: "e2e/api" },
+    { name: "dashboard", testDir: "e2e/dashboard", use: { viewport: { width: 1280, height: 800 } } },
+  ],
+  webServer: {
+    command: "npm run db:migrate && npx next start -H 127.0.0.1",
+    url: `${baseURL}/api/health`,
+    env: E2E_ENV,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
