@@ -11,6 +11,7 @@ export interface EnqueueEventInput {
   recipientAccountIds: string[];
   /** Test sends (POST /api/v1/webhooks/test) go only to enabled endpoints and are marked. */
   test?: boolean;
+  /** Send to this endpoint only (among the recipients' ones), whatever its subscriptions. */
   onlyWebhookId?: string;
 }
 
@@ -33,9 +34,12 @@ export async function enqueueEvent(tx: Queryable, input: EnqueueEventInput) {
   });
   if (recipients.length === 0) return { eventId, deliveryIds: [] as string[] };
 
-  const conditions = [inArray(webhooks.accountId, recipients), arrayContains(webhooks.events, [input.type])];
+  const conditions = [inArray(webhooks.accountId, recipients)];
   if (input.test) conditions.push(eq(webhooks.enabled, true));
+  // An endpoint named explicitly (a test send to one webhook) gets the event even when it is
+  // not subscribed to that type, like Stripe's and Svix's "send test event to this endpoint".
   if (input.onlyWebhookId) conditions.push(eq(webhooks.id, input.onlyWebhookId));
+  else conditions.push(arrayContains(webhooks.events, [input.type]));
   const targets = await tx
     .select({ id: webhooks.id, accountId: webhooks.accountId })
     .from(webhooks)
