@@ -1,0 +1,8 @@
+import { withApiKey } from "@/lib/api/handlers";
+import { applyToProgram } from "@/lib/partnerships/partnerships";
+
+// POST /api/v1/programs/:id/partnerships — an affiliate applies to a program; emits partnership.created
+export const POST = withApiKey<{ id: string }>(async (_req, { account, params }) => {
+  const partnership = await applyToProgram(account, params.id);
+  return Response.json(partnership, { status: 201 });
+});

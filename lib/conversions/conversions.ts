@@ -1,0 +1,137 @@
+import { and, eq } from "drizzle-orm";
+import { ApiError } from "@/lib/api/errors";
+import { getDb, type Tx } from "@/lib/db";
+import { conversions, type Account, type Conversion } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+import { findActivePartnership } from "@/lib/partnerships/partnerships";
+import { findProgram } from "@/lib/programs/programs";
+import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
+import type { EventData, EventType } from "@/lib/webhooks/events";
+import { enqueueEvent } from "@/lib/webhooks/outbox";
+import { conversionIdFormat, type CreateConversionInput } from "./schemas";
+
+export function serializeConversion(conversion: Conversion) {
+  return {
+    id: conversion.id,
+    programId: conversion.programId,
+    advertiserId: conversion.advertiserAccountId,
+    affiliateId: conversion.affiliateAccountId,
+    type: conversion.type,
+    amount: conversion.amount,
+    currency: conversion.currency,
+    status: conversion.status,
+    externalId: conversion.externalId,
+    rejectionReason: conversion.rejectionReason,
+    createdAt: conversion.createdAt,
+    updatedAt: conversion.updatedAt,
+  };
+}
+
+/** `data` of the conversion.* events, the same shape as the catalogue's samples. */
+export function conversionEventData(conversion: Conversion): EventData {
+  const data: EventData = {
+    id: conversion.id,
+    type: conversion.type,
+    amount: conversion.amount,
+    status: conversion.status,
+    currency: conversion.currency,
+    programId: conversion.programId,
+    advertiserId: conversion.advertiserAccountId,
+    affiliateId: conversion.affiliateAccountId,
+    externalId: conversion.externalId,
+    createdAt: conversion.createdAt.toISOString(),
+  };
+  if (conversion.status === "rejected") data.rejectionReason = conversion.rejectionReason;
+  return data;
+}
+
+/**
+ * The advertiser registers a conversion in one of its programs for an affiliate that applied
+ * to it; conversion.created goes to both, in the caller's transaction (so an Idempotency-Key
+ * row can commit with it). Returns the deliveries to wake after the commit.
+ */
+export async function createConversion(tx: Tx, account: Account, input: CreateConversionInput) {
+  assertAdvertiser(account, "register conversions");
+  const program = await findProgram(tx, input.programId);
+  // Another advertiser's program is as unknown to this caller as a program that does not exist.
+  if (!program || program.accountId !== account.id) throw new ApiError("not_found", "Program not found.");
+  if (!(await findActivePartnership(tx, program.id, input.affiliateId))) {
+    const message = "This affiliate has not applied to the program.";
+    throw new ApiError("unprocessable", message, { fieldErrors: { affiliateId: [message] }, formErrors: [] });
+  }
+  const [conversion] = await tx
+    .insert(conversions)
+    .values({
+      id: newId("conversion"),
+      programId: program.id,
+      advertiserAccountId: account.id,
+      affiliateAccountId: input.affiliateId,
+      amount: input.amount,
+      currency: input.currency,
+      type: input.type,
+      externalId: input.externalId ?? null,
+    })
+    .returning();
+  const { deliveryIds } = await emitConversionEvent(tx, "conversion.created", conversion!);
+  return { conversion: conversion!, deliveryIds };
+}
+
+/** pending → approved; emits conversion.approved. */
+export async function approveConversion(account: Account, id: string) {
+  return decideConversion(account, id, "approved", null);
+}
+
+/** pending → rejected (with an optional reason); emits conversion.rejected. */
+export async function rejectConversion(account: Account, id: string, reason: string | null) {
+  return decideConversion(account, id, "rejected", reason);
+}
+
+// The conditional UPDATE (… where status = 'pending') is the lock: of two concurrent decisions
+// exactly one matches a row and emits; the other finds it already decided and gets 409.
+async function decideConversion(
+  account: Account,
+  id: string,
+  status: "approved" | "rejected",
+  rejectionReason: string | null,
+) {
+  assertAdvertiser(account, status === "approved" ? "approve conversions" : "reject conversions");
+  if (!conversionIdFormat.test(id)) throw conversionNotFound();
+  const owned = and(eq(conversions.id, id), eq(conversions.advertiserAccountId, account.id));
+  const db = await getDb();
+  const { conversion, deliveryIds } = await db.transaction(async (tx) => {
+    const [conversion] = await tx
+      .update(conversions)
+      .set({ status, rejectionReason, updatedAt: new Date() })
+      .where(and(owned, eq(conversions.status, "pending")))
+      .returning();
+    if (!conversion) {
+      const [existing] = await tx.select({ status: conversions.status }).from(conversions).where(owned).limit(1);
+      if (!existing) throw conversionNotFound();
+      throw new ApiError("conflict", `The conversion is already ${existing.status}; only a pending conversion can be ${status}.`);
+    }
+    const type: EventType = status === "approved" ? "conversion.approved" : "conversion.rejected";
+    const { deliveryIds } = await emitConversionEvent(tx, type, conversion);
+    return { conversion, deliveryIds };
+  });
+  await wakeDeliveryEngine(deliveryIds);
+  return conversion;
+}
+
+function emitConversionEvent(tx: Tx, type: EventType, conversion: Conversion) {
+  return enqueueEvent(tx, {
+    type,
+    data: conversionEventData(conversion),
+    recipientAccountIds: [conversion.advertiserAccountId, conversion.affiliateAccountId],
+  });
+}
+
+// An affiliate is refused for what it is, whatever the id, so this reveals nothing about rows.
+function assertAdvertiser(account: Account, action: string) {
+  if (account.kind !== "advertiser") {
+    throw new ApiError("forbidden", `Only advertiser accounts can ${action}.`);
+  }
+}
+
+function conversionNotFound() {
+  return new ApiError("not_found", "Conversion not found.");
+}

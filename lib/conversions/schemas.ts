@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { programId } from "@/lib/programs/schemas";
+
+const noNul = /^[^\u0000]*$/;
+
+/** Amounts are integer minor units (cents); the cap keeps them far inside a safe integer. */
+export const MAX_AMOUNT = 1_000_000_000_000;
+
+export const createConversionInput = z.object({
+  programId,
+  affiliateId: z.string().regex(/^acct_[0-9a-z]{1,40}$/, "Not an account id (acct_…): use the affiliate's account id."),
+  amount: z
+    .number("Give the amount in minor units, e.g. 4999 for 49.99.")
+    .int("Give the amount in minor units (an integer), e.g. 4999 for 49.99.")
+    .min(0, "The amount cannot be negative.")
+    .max(MAX_AMOUNT, `The amount cannot exceed ${MAX_AMOUNT} minor units.`),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "Use an ISO 4217 code in upper case, e.g. USD.")
+    .default("USD"),
+  type: z.enum(["sale", "lead"], "Use sale or lead.").default("sale"),
+  externalId: z.string().min(1).max(255).regex(noNul, "Must not contain NUL characters.").nullish(),
+});
+export type CreateConversionInput = z.infer<typeof createConversionInput>;
+
+export const rejectConversionInput = z.object({
+  reason: z.string().trim().min(1).max(500).regex(noNul, "Must not contain NUL characters.").nullish(),
+});
+export type RejectConversionInput = z.infer<typeof rejectConversionInput>;
+
+/** The shape of our ids; a path id that is not one cannot name a conversion, so it is a 404. */
+export const conversionIdFormat = /^conv_[0-9a-z]{1,40}$/;
