@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# npm test — every test: types, unit + integration (PGlite always; PostgreSQL too when
+# DATABASE_URL is set), a production build, then Playwright e2e (API and dashboard) against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "── typecheck"
+npx tsc --noEmit
+echo "── vitest (PGlite${DATABASE_URL:+ and PostgreSQL})"
+npx vitest run
+echo "── next build"
+npx next build
+echo "── playwright (api, dashboard)"
+npx playwright test
