@@ -1,0 +1,112 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { isIP, type LookupFunction } from "node:net";
+import ipaddr from "ipaddr.js";
+import { getConfig } from "@/lib/config";
+
+// SSRF guard. Only globally routable unicast addresses may be called. The check runs when the
+// socket connects (a custom `lookup` resolves, checks every address and hands back only checked
+// ones), so a DNS answer cannot change between the check and the connection.
+
+const METADATA_ADDRESSES = new Set(["169.254.169.254", "fd00:ec2::254", "100.100.100.200"]);
+
+const RANGE_NAMES: Record<string, string> = {
+  unspecified: "an unspecified address",
+  broadcast: "a broadcast address",
+  multicast: "a multicast address",
+  linkLocal: "a link-local address",
+  loopback: "a loopback address",
+  carrierGradeNat: "a carrier-grade NAT address",
+  private: "a private address",
+  reserved: "a reserved address",
+  uniqueLocal: "a unique-local address",
+};
+
+export class SsrfError extends Error {
+  override name = "SsrfError";
+  readonly code = "ESSRF";
+}
+
+/** Why an address may not be called, or null when it is a public unicast address. */
+export function forbiddenAddressReason(address: string): string | null {
+  if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+  let ip = ipaddr.parse(address);
+  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address inside.
+  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  const normalized = ip.toString();
+  if (METADATA_ADDRESSES.has(normalized)) return `${address} is a cloud metadata address`;
+  const range = ip.range();
+  if (range === "unicast") return null;
+  return `${address} is ${RANGE_NAMES[range] ?? `a special-purpose address (${range})`}`;
+}
+
+function refusal(host: string, reason: string): SsrfError {
+  const via = isIP(host) ? "" : ` (${host} resolved to it)`;
+  return new SsrfError(`Refused to connect: ${reason}${via}; private targets are not allowed`);
+}
+
+/** Checks a literal IP host before connecting (Node skips `lookup` for IP literals). */
+export function assertAllowedHost(hostname: string, allowPrivate = getConfig().allowPrivateTargets): void {
+  const host = stripBrackets(hostname);
+  if (allowPrivate || !isIP(host)) return;
+  const reason = forbiddenAddressReason(host);
+  if (reason) throw refusal(host, reason);
+}
+
+/** A `lookup` for http.request that refuses the host when ANY of its addresses is forbidden. */
+export function createGuardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, "", 0);
+      if (!allowPrivate) {
+        for (const a of addresses) {
+          const reason = forbiddenAddressReason(a.address);
+          if (reason) return callback(refusal(hostname, reason), "", 0);
+        }
+      }
+      if (addresses.length === 0) return callback(new Error(`No addresses for ${hostname}`), "", 0);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+const INTERNAL_HOST = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa|localdomain)$/i;
+
+export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
+
+/**
+ * Create/update-time check of an endpoint URL: absolute http(s); in production https only and
+ * no private or loopback literal or obviously internal host name. Delivery re-checks the
+ * resolved addresses every time, since DNS can change after this passes.
+ */
+export function validateWebhookUrl(
+  raw: string,
+  opts: { production?: boolean; allowPrivate?: boolean } = {},
+): UrlCheck {
+  const config = getConfig();
+  const production = opts.production ?? config.production;
+  const allowPrivate = opts.allowPrivate ?? config.allowPrivateTargets;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: "must be an absolute URL, e.g. https://example.com/webhooks" };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { ok: false, reason: "must use http or https" };
+  if (production && url.protocol !== "https:") return { ok: false, reason: "must use https" };
+  if (url.username || url.password) return { ok: false, reason: "must not contain credentials" };
+  if (allowPrivate) return { ok: true, url };
+  const host = stripBrackets(url.hostname);
+  if (isIP(host)) {
+    const reason = forbiddenAddressReason(host);
+    if (reason) return { ok: false, reason: `must not point at ${reason.replace(`${host} is `, "")}` };
+  } else if (INTERNAL_HOST.test(host.replace(/\.$/, "")) || !host.includes(".")) {
+    return { ok: false, reason: "must not point at an internal host name" };
+  }
+  return { ok: true, url };
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
