@@ -1,0 +1,10 @@
+import { readJson } from "@/lib/api/body";
+import { withSession } from "@/lib/api/handlers";
+import { rotateSecretInput } from "@/lib/webhooks/schemas";
+import { rotateWebhookSecret } from "@/lib/webhooks/webhooks";
+
+// PUT /api/webhooks/:id/rotate-secret — new secret; the old one keeps signing for the grace period
+export const PUT = withSession<{ id: string }>(async (req, { account, params }) => {
+  const input = await readJson(req, rotateSecretInput);
+  return Response.json(await rotateWebhookSecret(account.id, params.id, input));
+});

@@ -1,0 +1,73 @@
+import type { Delivery, DeliveryAttempt, Webhook } from "@/lib/db/schema";
+
+// One serializer per resource: a response is built field by field from these, so a new
+// column (or a secret) never reaches a client by accident.
+
+/** Facts about a webhook that live outside its row. */
+export interface WebhookExtras {
+  /** When the newest still-valid rotated-out secret stops signing; null when none is valid. */
+  previousSecretExpiresAt: Date | null;
+  /** Deliveries kept while the endpoint is disabled (only in GET /api/webhooks/:id). */
+  heldDeliveries?: number;
+}
+
+export function serializeWebhook(webhook: Webhook, extras: WebhookExtras) {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    description: webhook.description,
+    events: webhook.events,
+    enabled: webhook.enabled,
+    disabledReason: webhook.disabledReason,
+    createdAt: webhook.createdAt,
+    updatedAt: webhook.updatedAt,
+    secretRotatedAt: webhook.secretRotatedAt,
+    previousSecretExpiresAt: extras.previousSecretExpiresAt,
+    ...(extras.heldDeliveries === undefined ? {} : { heldDeliveries: extras.heldDeliveries }),
+  };
+}
+
+export type SerializedWebhook = ReturnType<typeof serializeWebhook>;
+
+export function serializeAttempt(attempt: DeliveryAttempt) {
+  return {
+    number: attempt.number,
+    startedAt: attempt.startedAt,
+    durationMs: attempt.durationMs,
+    statusCode: attempt.statusCode,
+    error: attempt.error,
+    responseBodyExcerpt: attempt.responseBodyExcerpt,
+    requestHeaders: attempt.requestHeaders,
+  };
+}
+
+/** A delivery with its event body (`payload`, exactly what the receiver gets) and attempts. */
+export function serializeDelivery(delivery: Delivery, eventBody: string, attempts: DeliveryAttempt[]) {
+  return {
+    id: delivery.id,
+    webhookId: delivery.webhookId,
+    eventId: delivery.eventId,
+    event: delivery.eventType,
+    status: delivery.status,
+    attemptCount: delivery.attemptCount,
+    nextAttemptAt: delivery.nextAttemptAt,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+    test: delivery.test,
+    createdAt: delivery.createdAt,
+    completedAt: delivery.completedAt,
+    payload: parsePayload(eventBody),
+    attempts: [...attempts].sort((a, b) => a.number - b.number).map(serializeAttempt),
+  };
+}
+
+export type SerializedDelivery = ReturnType<typeof serializeDelivery>;
+
+// Event bodies are written by buildEventBody, so they are JSON; keep the raw text otherwise.
+function parsePayload(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}

@@ -1,0 +1,261 @@
+import { and, count, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { ApiError } from "@/lib/api/errors";
+import { getConfig } from "@/lib/config";
+import { getDb, type Queryable } from "@/lib/db";
+import { accounts, deliveries, webhookSecrets, webhooks, type Webhook } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+import { wakeDeliveryEngine } from "./engine";
+import {
+  MAX_WEBHOOKS_PER_ACCOUNT,
+  type CreateWebhookInput,
+  type RotateSecretInput,
+  type UpdateWebhookInput,
+} from "./schemas";
+import { encryptSecret, generateSigningSecret } from "./secrets";
+import { serializeWebhook } from "./serializers";
+
+// Webhook endpoints of an account: CRUD, enabling (with its held deliveries) and secret
+// rotation. Every query names the account: another account's endpoint is "not found".
+
+export const MANUALLY_DISABLED_REASON = "Disabled from the dashboard.";
+export const DISCARDED_HELD_ERROR =
+  "Not sent: held while the endpoint was disabled and discarded when it was re-enabled.";
+
+const notFound = () => new ApiError("not_found", "Webhook not found.");
+
+// Per webhook, when its newest rotated-out secret that still signs stops (null: none does).
+// A joined subquery, not a correlated one: drizzle unqualifies columns in single-table selects.
+function previousSecrets(db: Queryable, accountId: string) {
+  const accountWebhooks = db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.accountId, accountId));
+  return db
+    .select({
+      webhookId: webhookSecrets.webhookId,
+      expiresAt: sql<Date | null>`max(${webhookSecrets.expiresAt})`.mapWith(webhookSecrets.expiresAt).as("previous_expires_at"),
+    })
+    .from(webhookSecrets)
+    .where(and(inArray(webhookSecrets.webhookId, accountWebhooks), gt(webhookSecrets.expiresAt, sql`now()`)))
+    .groupBy(webhookSecrets.webhookId)
+    .as("previous_secrets");
+}
+
+export async function listWebhooks(accountId: string) {
+  const db = await getDb();
+  const previous = previousSecrets(db, accountId);
+  const rows = await db
+    .select({ webhook: webhooks, previousSecretExpiresAt: previous.expiresAt })
+    .from(webhooks)
+    .leftJoin(previous, eq(previous.webhookId, webhooks.id))
+    .where(eq(webhooks.accountId, accountId))
+    .orderBy(desc(webhooks.createdAt), desc(webhooks.id));
+  return rows.map((r) => serializeWebhook(r.webhook, { previousSecretExpiresAt: r.previousSecretExpiresAt }));
+}
+
+/** One endpoint, with how many deliveries are held while it is disabled. */
+export async function getWebhook(accountId: string, id: string) {
+  const db = await getDb();
+  const previous = previousSecrets(db, accountId);
+  const [row] = await db
+    .select({ webhook: webhooks, previousSecretExpiresAt: previous.expiresAt })
+    .from(webhooks)
+    .leftJoin(previous, eq(previous.webhookId, webhooks.id))
+    .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)));
+  if (!row) throw notFound();
+  const heldDeliveries = row.webhook.enabled ? 0 : await countPendingDeliveries(db, accountId, id);
+  return serializeWebhook(row.webhook, { previousSecretExpiresAt: row.previousSecretExpiresAt, heldDeliveries });
+}
+
+/** A new endpoint and its first signing secret; the secret is returned this once. */
+export async function createWebhook(accountId: string, input: CreateWebhookInput) {
+  await assertUrlAllowed(input.url);
+  const db = await getDb();
+  const secret = generateSigningSecret();
+  const webhook = await db.transaction(async (tx) => {
+    // Serialise creations per account so two at once cannot both pass the limit.
+    await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
+    const [{ n }] = (await tx.select({ n: count() }).from(webhooks).where(eq(webhooks.accountId, accountId))) as [
+      { n: number },
+    ];
+    if (n >= MAX_WEBHOOKS_PER_ACCOUNT) {
+      throw new ApiError(
+        "conflict",
+        `An account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhook endpoints; delete one before adding another.`,
+      );
+    }
+    const [row] = await tx
+      .insert(webhooks)
+      .values({
+        id: newId("webhook"),
+        accountId,
+        url: input.url,
+        description: input.description,
+        events: input.events,
+        enabled: input.enabled,
+        disabledReason: input.enabled ? null : MANUALLY_DISABLED_REASON,
+      })
+      .returning();
+    await tx.insert(webhookSecrets).values({ id: newId("webhookSecret"), webhookId: row!.id, ciphertext: encryptSecret(secret) });
+    return row!;
+  });
+  return { ...serializeWebhook(webhook, { previousSecretExpiresAt: null }), secret };
+}
+
+/**
+ * Change any subset of the fields. Enabling clears the disabled reason and the failure streak,
+ * and sends the deliveries held while the endpoint was disabled — or, with `discardHeld`, marks
+ * them failed with a clear last error (replay or retry-failed can still send them later).
+ */
+export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput) {
+  if (input.url !== undefined) await assertUrlAllowed(input.url);
+  const db = await getDb();
+  const { webhook, released } = await db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(webhooks)
+      .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)))
+      .for("update");
+    if (!current) throw notFound();
+
+    const changes: Partial<typeof webhooks.$inferInsert> = { updatedAt: new Date() };
+    if (input.url !== undefined) changes.url = input.url;
+    if (input.description !== undefined) changes.description = input.description;
+    if (input.events !== undefined) changes.events = input.events;
+    if (input.enabled === true) Object.assign(changes, { enabled: true, disabledReason: null, consecutiveFailures: 0 });
+    if (input.enabled === false && current.enabled) {
+      Object.assign(changes, { enabled: false, disabledReason: MANUALLY_DISABLED_REASON });
+    }
+    const [row] = await tx
+      .update(webhooks)
+      .set(changes)
+      .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)))
+      .returning();
+
+    // Only a disabled endpoint has held deliveries; an enabled one's pending ones are in flight.
+    let released: string[] = [];
+    if (input.enabled === true && !current.enabled) {
+      if (input.discardHeld) await discardHeldDeliveries(tx, accountId, id);
+      else released = await pendingDeliveryIds(tx, accountId, id);
+    }
+    return { webhook: row!, released };
+  });
+  await wakeDeliveryEngine(released);
+  return serializeWebhook(webhook, {
+    previousSecretExpiresAt: await latestPreviousSecretExpiry(db, id),
+    heldDeliveries: webhook.enabled ? 0 : await countPendingDeliveries(db, accountId, id),
+  });
+}
+
+/** Deleting an endpoint removes its secrets and delivery log with it. */
+export async function deleteWebhook(accountId: string, id: string): Promise<void> {
+  const db = await getDb();
+  const [row] = await db
+    .delete(webhooks)
+    .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)))
+    .returning({ id: webhooks.id });
+  if (!row) throw notFound();
+}
+
+/**
+ * A new current secret. Every secret that still signs now stops at `now + grace` at the latest
+ * (0 = at once), so a rotation with no grace also ends an earlier rotation's grace period —
+ * what you want when a secret leaked. Until then deliveries carry one signature per valid secret.
+ */
+export async function rotateWebhookSecret(accountId: string, id: string, input: RotateSecretInput) {
+  const db = await getDb();
+  const secret = generateSigningSecret();
+  const now = new Date();
+  const graceEnds = new Date(now.getTime() + input.gracePeriodSeconds * 1000);
+  const previousSecretExpiresAt = await db.transaction(async (tx) => {
+    const [webhook] = await tx
+      .update(webhooks)
+      .set({ secretRotatedAt: now, updatedAt: now })
+      .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)))
+      .returning({ id: webhooks.id });
+    if (!webhook) throw notFound();
+    const still = await tx
+      .update(webhookSecrets)
+      .set({ expiresAt: graceEnds })
+      .where(
+        and(
+          eq(webhookSecrets.webhookId, id),
+          or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, graceEnds)),
+        ),
+      )
+      .returning({ id: webhookSecrets.id });
+    await tx.insert(webhookSecrets).values({
+      id: newId("webhookSecret"),
+      webhookId: id,
+      ciphertext: encryptSecret(secret),
+      createdAt: now,
+    });
+    return still.length > 0 ? graceEnds : latestPreviousSecretExpiry(tx, id);
+  });
+  return { secret, previousSecretExpiresAt };
+}
+
+async function latestPreviousSecretExpiry(db: Queryable, webhookId: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ latest: sql<Date | null>`max(${webhookSecrets.expiresAt})`.mapWith(webhookSecrets.expiresAt) })
+    .from(webhookSecrets)
+    .where(and(eq(webhookSecrets.webhookId, webhookId), gt(webhookSecrets.expiresAt, sql`now()`)));
+  return row?.latest ?? null;
+}
+
+async function countPendingDeliveries(db: Queryable, accountId: string, webhookId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(deliveries)
+    .where(pendingOf(accountId, webhookId));
+  return row?.n ?? 0;
+}
+
+async function pendingDeliveryIds(tx: Queryable, accountId: string, webhookId: string): Promise<string[]> {
+  const rows = await tx.select({ id: deliveries.id }).from(deliveries).where(pendingOf(accountId, webhookId));
+  return rows.map((r) => r.id);
+}
+
+async function discardHeldDeliveries(tx: Queryable, accountId: string, webhookId: string): Promise<void> {
+  const now = new Date();
+  await tx
+    .update(deliveries)
+    .set({
+      status: "failed",
+      lastError: DISCARDED_HELD_ERROR,
+      nextAttemptAt: null,
+      lockedBy: null,
+      lockedUntil: null,
+      completedAt: now,
+      updatedAt: now,
+    })
+    .where(pendingOf(accountId, webhookId));
+}
+
+function pendingOf(accountId: string, webhookId: string) {
+  return and(eq(deliveries.accountId, accountId), eq(deliveries.webhookId, webhookId), eq(deliveries.status, "pending"));
+}
+
+/** The webhook row itself, tenant-scoped; for modules that only need to know it is the caller's. */
+export async function findWebhook(db: Queryable, accountId: string, id: string): Promise<Webhook | undefined> {
+  const [row] = await db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)));
+  return row;
+}
+
+export async function assertWebhookExists(db: Queryable, accountId: string, id: string): Promise<void> {
+  if (!(await findWebhook(db, accountId, id))) throw notFound();
+}
+
+// Production endpoints must be https and must not name a private, loopback, link-local or
+// metadata address (the delivery-time resolver checks the resolved addresses again).
+// TODO(ssrf): call validateWebhookUrl from lib/webhooks/ssrf.ts once it lands.
+async function assertUrlAllowed(url: string): Promise<void> {
+  const { production } = getConfig();
+  if (!production) return;
+  if (new URL(url).protocol !== "https:") {
+    throw new ApiError("unprocessable", "The request is invalid; see details.", {
+      fieldErrors: { url: ["Use an https:// URL."] },
+      formErrors: [],
+    });
+  }
+}
