@@ -1,0 +1,73 @@
+"use client";
+
+import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Spinner } from "@/components/ui/spinner";
+import { errorMessage } from "@/lib/client/api";
+import { ApiKeyTable } from "./api-key-table";
+import { useApiKeys, type ApiKeySummary } from "./api-keys-queries";
+import { CreateApiKeyDialog } from "./create-api-key-dialog";
+import { RevokeApiKeyDialog } from "./revoke-api-key-dialog";
+
+// The API keys page: list, create (full key shown once), revoke.
+export function ApiKeysPanel() {
+  const keys = useApiKeys();
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKeySummary | null>(null);
+
+  const createButton = <Button onClick={() => setCreating(true)}>Create API key</Button>;
+
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description={
+          <>
+            Your server sends an API key with each call to the <code className="font-mono text-xs">/api/v1</code> endpoints (
+            <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>). Keep keys secret; revoke any that
+            may have leaked.
+          </>
+        }
+        actions={createButton}
+      />
+
+      <Card>
+        {keys.isPending ? (
+          <div className="flex justify-center px-6 py-12">
+            <Spinner label="Loading API keys…" />
+          </div>
+        ) : keys.isError ? (
+          <div className="p-4 sm:p-6">
+            <Alert tone="error" title="We couldn't load your API keys.">
+              <p>{errorMessage(keys.error)}</p>
+              <Button variant="secondary" size="sm" className="mt-3" onClick={() => keys.refetch()}>
+                Try again
+              </Button>
+            </Alert>
+          </div>
+        ) : keys.data.length === 0 ? (
+          <EmptyState
+            icon={
+              <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" className="h-5 w-5">
+                <circle cx="8" cy="15" r="4" />
+                <path d="m10.8 12.2 8.2-8.2M16 7l3 3M14 9l2 2" />
+              </svg>
+            }
+            title="No API keys yet"
+            description="Create a key for each server or integration that calls the PartnersMy API."
+            action={createButton}
+          />
+        ) : (
+          <ApiKeyTable keys={keys.data} onRevoke={setRevoking} />
+        )}
+      </Card>
+
+      <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} />
+      <RevokeApiKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} />
+    </>
+  );
+}
