@@ -1,12 +1,16 @@
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { POST as approveRoute } from "@/app/api/v1/conversions/[id]/approve/route";
 import { POST as rejectRoute } from "@/app/api/v1/conversions/[id]/reject/route";
 import { POST as createConversionRoute } from "@/app/api/v1/conversions/route";
-import { closeDb } from "@/lib/db";
+import { closeDb, getDb } from "@/lib/db";
 import { callRoute } from "@/lib/testing/fixtures";
 import { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
 import { applyAs, createScenario, deliveriesOf, insertEndpointPair } from "./test-scenario";
 
+// Open the database (PGlite starts in seconds) before the first test's clock runs.
+beforeAll(async () => {
+  await getDb();
+});
 afterAll(closeDb);
 
 type Scenario = Awaited<ReturnType<typeof createScenario>>;
