@@ -248,3 +248,17 @@ export type WebhookSecret = typeof webhookSecrets.$inferSelect;
 export type Event = typeof events.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+
+// --- Rate limiting -------------------------------------------------------------------------
+
+// One fixed-window counter per limited subject (see lib/api/rate-limit.ts). Shared by every
+// process and instance; rows whose window has ended are swept opportunistically.
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(), // "<scope>:<sha256 of the subject>"
+    count: integer("count").notNull(),
+    resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);
