@@ -42,7 +42,7 @@ export function SecretReveal({
           onFocus={(e) => e.currentTarget.select()}
           className="h-10 min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 font-mono text-sm text-slate-900 focus:outline-none focus:ring-2 focus:ring-amber-300"
         />
-        <CopyButton value={value} label={`Copy ${label.toLowerCase()}`} />
+        <CopyButton value={value} label={`Copy ${label}`} />
       </div>
       {children ? <div className="mt-3 text-sm text-amber-900">{children}</div> : null}
     </div>
