@@ -9,9 +9,9 @@ import type {
   DeliveryPage,
   DeliveryStatus,
   RotatedSecret,
-  StatsBucket,
   Webhook,
   WebhookSummaryStats,
+  WebhookTimeline,
 } from "./types";
 
 // TanStack Query hooks over the session API. Keys nest under ["webhooks"] so one invalidation
@@ -57,12 +57,11 @@ export function useWebhook(id: string) {
   });
 }
 
-export function useWebhookStats(id: string, hours: number, pollWhilePending: boolean) {
+export function useWebhookStats(id: string, hours: number) {
   return useQuery({
     queryKey: webhookKeys.stats(id, hours),
     queryFn: () =>
-      apiFetch<{ data: StatsBucket[] }>(`/api/webhooks/${encodeURIComponent(id)}/stats?hours=${hours}`).then((r) => r.data),
-    refetchInterval: pollWhilePending ? PENDING_REFRESH_MS * 2 : false,
+      apiFetch<WebhookTimeline>(`/api/webhooks/${encodeURIComponent(id)}/stats?hours=${hours}`),
   });
 }
 

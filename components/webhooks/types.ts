@@ -71,11 +71,19 @@ export interface WebhookSummaryStats {
   lastStatus: DeliveryStatus | null;
 }
 
-/** GET /api/webhooks/:id/stats?hours=: one bucket per hour. */
+/** One bucket of GET /api/webhooks/:id/stats: deliveries created then, and attempt latency. */
 export interface StatsBucket {
   bucketStart: string;
   succeeded: number;
   failed: number;
+  pending: number;
   p50DurationMs: number | null;
   p95DurationMs: number | null;
+}
+
+export interface WebhookTimeline {
+  webhookId: string;
+  hours: number;
+  bucketSeconds: number;
+  buckets: StatsBucket[];
 }

@@ -1,0 +1,81 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button, Dialog, TextField } from "@/components/ui";
+import { errorMessage } from "@/lib/client/api";
+import { useDeleteWebhook } from "./queries";
+import type { Webhook } from "./types";
+
+const CONFIRM_WORD = "delete";
+
+/** Type-to-confirm deletion; afterwards, back to the list. */
+export function DeleteWebhookDialog({ webhook, open, onClose }: { webhook: Webhook; open: boolean; onClose: () => void }) {
+  const remove = useDeleteWebhook(webhook.id);
+  const router = useRouter();
+  const [typed, setTyped] = useState("");
+  const confirmed = typed.trim().toLowerCase() === CONFIRM_WORD;
+
+  function close() {
+    setTyped("");
+    remove.reset();
+    onClose();
+  }
+
+  async function confirm() {
+    if (!confirmed) return;
+    try {
+      await remove.mutateAsync();
+      router.push("/dashboard/webhooks");
+    } catch {
+      // shown below from remove.error
+    }
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      dismissible={!remove.isPending}
+      title="Delete this endpoint?"
+      description="It stops receiving events at once, and its delivery history is deleted with it. This cannot be undone."
+      footer={
+        <>
+          <Button variant="secondary" onClick={close} disabled={remove.isPending}>
+            Cancel
+          </Button>
+          <Button variant="danger" onClick={confirm} disabled={!confirmed} loading={remove.isPending}>
+            Delete endpoint
+          </Button>
+        </>
+      }
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void confirm();
+        }}
+      >
+        <p className="break-all rounded-md bg-slate-50 px-3 py-2 font-mono text-sm text-slate-800">{webhook.url}</p>
+        <TextField
+          className="mt-4"
+          label={
+            <>
+              Type <strong>{CONFIRM_WORD}</strong> to confirm
+            </>
+          }
+          value={typed}
+          autoComplete="off"
+          spellCheck={false}
+          data-autofocus
+          onChange={(e) => setTyped(e.currentTarget.value)}
+        />
+        {remove.isError ? (
+          <p role="alert" className="mt-3 text-sm font-medium text-red-600">
+            {errorMessage(remove.error)}
+          </p>
+        ) : null}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,58 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { Alert, buttonClasses, Card, CardBody, Spinner } from "@/components/ui";
+import { errorMessage } from "@/lib/client/api";
+import { pluralize } from "./format";
+import { useUpdateWebhook, useWebhook, type WebhookPatch } from "./queries";
+import { WebhookForm } from "./webhook-form";
+
+/** /dashboard/webhooks/:id/edit: the same form, saving only what changed. */
+export function EditWebhook({ id }: { id: string }) {
+  const webhook = useWebhook(id);
+  const update = useUpdateWebhook(id);
+  const router = useRouter();
+
+  if (webhook.isPending) {
+    return (
+      <Card className="flex justify-center py-12">
+        <Spinner label="Loading…" />
+      </Card>
+    );
+  }
+  if (webhook.isError) return <Alert tone="error" title="Could not load this endpoint">{errorMessage(webhook.error)}</Alert>;
+
+  const w = webhook.data;
+  const held = w.heldDeliveries ?? 0;
+  return (
+    <Card>
+      <CardBody>
+        <WebhookForm
+          initial={{ url: w.url, description: w.description, events: w.events, enabled: w.enabled }}
+          submitLabel="Save changes"
+          pending={update.isPending}
+          enabledHint={
+            !w.enabled && held > 0
+              ? `Turning it on sends the ${pluralize(held, "event")} held while it was disabled. To discard them instead, use "Enable" on the endpoint page.`
+              : undefined
+          }
+          onSubmit={async (values) => {
+            const patch: WebhookPatch = {};
+            if (values.url !== w.url) patch.url = values.url;
+            if (values.description !== w.description) patch.description = values.description;
+            if (values.events.join() !== w.events.join()) patch.events = values.events;
+            if (values.enabled !== w.enabled) patch.enabled = values.enabled;
+            if (Object.keys(patch).length > 0) await update.mutateAsync(patch);
+            router.push(`/dashboard/webhooks/${id}`);
+          }}
+          cancel={
+            <Link href={`/dashboard/webhooks/${id}`} className={buttonClasses("secondary")}>
+              Cancel
+            </Link>
+          }
+        />
+      </CardBody>
+    </Card>
+  );
+}
