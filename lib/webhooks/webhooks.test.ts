@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
 import { deliveries, webhookSecrets, webhooks } from "@/lib/db/schema";
 import { createTestAccount } from "@/lib/testing/fixtures";
@@ -128,6 +129,41 @@ describe("creating and reading webhooks", () => {
     await create(account.id);
     await expect(create(account.id)).rejects.toMatchObject({ code: "conflict" });
     expect(await listWebhooks(account.id)).toHaveLength(MAX_WEBHOOKS_PER_ACCOUNT);
+  });
+});
+
+describe("endpoint URL rules", () => {
+  it("refuses loopback, private and metadata literals unless the operator allows private targets", async () => {
+    const { account } = await createTestAccount("advertiser");
+    process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "false";
+    resetConfigForTests();
+    try {
+      for (const url of ["http://127.0.0.1:8080/in", "https://10.1.2.3/in", "http://169.254.169.254/latest", "https://localhost/in"]) {
+        await expect(create(account.id, { url })).rejects.toMatchObject({
+          code: "unprocessable",
+          details: { fieldErrors: { url: [expect.stringMatching(/^The URL must/)] } },
+        });
+      }
+      const hook = await create(account.id, { url: "https://hooks.example.com/in" });
+      await expect(update(account.id, hook.id, { url: "http://192.168.1.10/in" })).rejects.toMatchObject({
+        code: "unprocessable",
+      });
+    } finally {
+      delete process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS;
+      resetConfigForTests();
+    }
+    expect((await create(account.id, { url: "http://127.0.0.1:8080/in" })).url).toBe("http://127.0.0.1:8080/in");
+  });
+
+  it("the schema accepts only absolute http(s) URLs without credentials", () => {
+    for (const url of ["/relative", "ftp://example.com/x", "example.com/x", "https://user:pw@example.com/x", "javascript:alert(1)"]) {
+      expect(createWebhookInput.safeParse({ url, events: ["conversion.created"] }).success, url).toBe(false);
+    }
+    expect(createWebhookInput.safeParse({ url: " https://example.com/x ", events: ["conversion.created"] })).toMatchObject({
+      success: true,
+      data: { url: "https://example.com/x" },
+    });
+    expect(createWebhookInput.safeParse({ url: "https://example.com/x", events: ["order.created"] }).success).toBe(false);
   });
 });
 

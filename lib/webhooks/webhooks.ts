@@ -1,6 +1,5 @@
 import { and, count, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
-import { getConfig } from "@/lib/config";
 import { getDb, type Queryable } from "@/lib/db";
 import { accounts, deliveries, webhookSecrets, webhooks, type Webhook } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -13,6 +12,7 @@ import {
 } from "./schemas";
 import { encryptSecret, generateSigningSecret } from "./secrets";
 import { serializeWebhook } from "./serializers";
+import { validateWebhookUrl } from "./ssrf";
 
 // Webhook endpoints of an account: CRUD, enabling (with its held deliveries) and secret
 // rotation. Every query names the account: another account's endpoint is "not found".
@@ -66,7 +66,7 @@ export async function getWebhook(accountId: string, id: string) {
 
 /** A new endpoint and its first signing secret; the secret is returned this once. */
 export async function createWebhook(accountId: string, input: CreateWebhookInput) {
-  await assertUrlAllowed(input.url);
+  assertUrlAllowed(input.url);
   const db = await getDb();
   const secret = generateSigningSecret();
   const webhook = await db.transaction(async (tx) => {
@@ -105,7 +105,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
  * them failed with a clear last error (replay or retry-failed can still send them later).
  */
 export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput) {
-  if (input.url !== undefined) await assertUrlAllowed(input.url);
+  if (input.url !== undefined) assertUrlAllowed(input.url);
   const db = await getDb();
   const { webhook, released } = await db.transaction(async (tx) => {
     const [current] = await tx
@@ -246,15 +246,14 @@ export async function assertWebhookExists(db: Queryable, accountId: string, id: 
   if (!(await findWebhook(db, accountId, id))) throw notFound();
 }
 
-// Production endpoints must be https and must not name a private, loopback, link-local or
-// metadata address (the delivery-time resolver checks the resolved addresses again).
-// TODO(ssrf): call validateWebhookUrl from lib/webhooks/ssrf.ts once it lands.
-async function assertUrlAllowed(url: string): Promise<void> {
-  const { production } = getConfig();
-  if (!production) return;
-  if (new URL(url).protocol !== "https:") {
+// The schema checked the URL's shape; the server's rules (https only in production, no private,
+// loopback, link-local or metadata literal unless the operator allows private targets) live in
+// the SSRF guard. Delivery re-checks the resolved addresses on every attempt.
+function assertUrlAllowed(url: string): void {
+  const check = validateWebhookUrl(url);
+  if (!check.ok) {
     throw new ApiError("unprocessable", "The request is invalid; see details.", {
-      fieldErrors: { url: ["Use an https:// URL."] },
+      fieldErrors: { url: [`The URL ${check.reason}.`] },
       formErrors: [],
     });
   }
