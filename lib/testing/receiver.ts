@@ -38,8 +38,16 @@ export interface Receiver {
   respondWith(behaviour: Behaviour): void;
   /** One-shot answers, used in order before the default. */
   queue(...behaviours: Behaviour[]): void;
-  /** Resolves when at least `count` requests arrived (matching `filter`), or rejects after `timeoutMs`. */
-  waitFor(count: number, opts?: { timeoutMs?: number; filter?: (r: ReceivedRequest) => boolean }): Promise<ReceivedRequest[]>;
+  /**
+   * Resolves when at least `count` requests arrived (matching `filter`; with `distinct`, counting
+   * each webhook-id once), or rejects after `timeoutMs`.
+   */
+  waitFor(
+    count: number,
+    opts?: { timeoutMs?: number; filter?: (r: ReceivedRequest) => boolean; distinct?: boolean },
+  ): Promise<ReceivedRequest[]>;
+  /** The most requests that were open (arrived, not yet answered) at the same time. */
+  readonly peakConcurrency: number;
   close(): Promise<void>;
 }
 
@@ -57,8 +65,12 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
   const received: ReceivedRequest[] = [];
   const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
+  let open = 0;
+  let peak = 0;
 
   const server: Server = createServer((req, res) => {
+    peak = Math.max(peak, ++open);
+    res.on("close", () => open--);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -87,8 +99,16 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
     setSecrets: (s) => void (secrets = s),
     respondWith: (b) => void (fallback = b),
     queue: (...b) => void oneShots.push(...b),
-    waitFor(count, { timeoutMs = 10_000, filter } = {}) {
-      const matching = () => (filter ? received.filter(filter) : received);
+    get peakConcurrency() {
+      return peak;
+    },
+    waitFor(count, { timeoutMs = 10_000, filter, distinct } = {}) {
+      const matching = () => {
+        const got = filter ? received.filter(filter) : received;
+        if (!distinct) return got;
+        const seen = new Set<string | undefined>();
+        return got.filter((r) => !seen.has(r.webhookId) && !!seen.add(r.webhookId));
+      };
       return new Promise((resolve, reject) => {
         const check = () => {
           const got = matching();

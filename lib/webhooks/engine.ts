@@ -1,20 +1,81 @@
 import { EventEmitter } from "node:events";
+import { getConfig } from "@/lib/config";
 import { getDbHandle, notify } from "@/lib/db";
+import { randomString } from "@/lib/ids";
+import { log } from "@/lib/log";
+import type { DeliveryWorker, DeliveryWorkerOptions } from "./worker";
 
 // The seam between "deliveries were written" and whichever engine sends them. Callers
 // (event sources, replay, retry-failed) call wakeDeliveryEngine AFTER their transaction commits.
-// TODO(engine): the inngest engine sends one Inngest event per delivery here.
+//  - embedded (default): a worker in this process (started by instrumentation.ts) and/or
+//    `npm run worker` processes claim due deliveries from the database;
+//  - inngest: one Inngest event per delivery runs the deliver-webhook function.
+// Either way the deliveries are already safe in the database: a lost wake-up only delays them
+// (the embedded worker polls; the Inngest reconciler re-sends lost events).
 
 export const DELIVERIES_CHANNEL = "pm_deliveries";
+export const DELIVERY_REQUESTED = "webhooks/delivery.requested";
 
-const local = globalThis as unknown as { __pmDeliveryBus?: EventEmitter };
+// Kept on globalThis: Next.js may load this module more than once in one process.
+const local = globalThis as unknown as {
+  __pmDeliveryBus?: EventEmitter;
+  __pmProcessTag?: string;
+  __pmWorker?: DeliveryWorker;
+};
 /** In-process signal: the embedded worker in this process wakes without a database round trip. */
 export const deliveryBus: EventEmitter = (local.__pmDeliveryBus ??= new EventEmitter().setMaxListeners(100));
+/** Sent as the NOTIFY payload, so a worker can ignore its own process's notifications. */
+export const PROCESS_TAG: string = (local.__pmProcessTag ??= randomString(12));
 
+/** Never throws: the API call that wrote the deliveries has already succeeded. */
 export async function wakeDeliveryEngine(deliveryIds: string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
-  deliveryBus.emit("wake", deliveryIds);
-  // Other processes (a separate `npm run worker`) hear about it through NOTIFY.
-  const { db, driver } = await getDbHandle();
-  if (driver === "postgres") await notify(db, DELIVERIES_CHANNEL, String(deliveryIds.length));
+  try {
+    if (getConfig().engine === "inngest") return await requestInngestDeliveries(deliveryIds);
+    deliveryBus.emit("wake", deliveryIds);
+    // Other processes (a separate `npm run worker`) hear about it through NOTIFY.
+    const { db, driver } = await getDbHandle();
+    if (driver === "postgres") await notify(db, DELIVERIES_CHANNEL, PROCESS_TAG);
+  } catch (err) {
+    log.error("waking the delivery engine failed; the deliveries will be picked up later", {
+      err,
+      deliveryIds,
+    });
+  }
+}
+
+async function requestInngestDeliveries(deliveryIds: string[]) {
+  const { inngest } = await import("@/inngest/client");
+  await inngest.send(deliveryIds.map((deliveryId) => ({ name: DELIVERY_REQUESTED, data: { deliveryId } })));
+}
+
+/** Which engine sends webhooks in this process, in words for the start-up log. */
+export function describeDeliveryEngine(): string {
+  const { engine } = getConfig();
+  return engine === "inngest"
+    ? "inngest (deliver-webhook functions served at /api/inngest)"
+    : "embedded (in-process worker; `npm run worker` processes can share the work)";
+}
+
+/** Starts the embedded worker in this process (once); a no-op under the inngest engine. */
+export async function startDeliveryEngine(opts: DeliveryWorkerOptions = {}): Promise<DeliveryWorker | null> {
+  if (getConfig().engine !== "embedded") return null;
+  if (local.__pmWorker) return local.__pmWorker;
+  const { DeliveryWorker } = await import("./worker");
+  const worker = new DeliveryWorker(opts);
+  local.__pmWorker = worker;
+  try {
+    await worker.start();
+  } catch (err) {
+    local.__pmWorker = undefined;
+    throw err;
+  }
+  return worker;
+}
+
+/** Stops claiming, finishes attempts in flight and hands back the rest. */
+export async function stopDeliveryEngine(): Promise<void> {
+  const worker = local.__pmWorker;
+  local.__pmWorker = undefined;
+  await worker?.stop();
 }

@@ -1,0 +1,44 @@
+import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
+import { inngest } from "@/inngest/client";
+import { getDb } from "@/lib/db";
+import { deliveries, webhooks } from "@/lib/db/schema";
+import { DELIVERY_REQUESTED } from "@/lib/webhooks/engine";
+
+// Safety net for the inngest engine: an event send that failed after the commit (Inngest down,
+// network blip) leaves a delivery pending with nobody working on it. Every minute, re-request
+// deliveries overdue by more than two minutes that no live lease covers.
+
+export const OVERDUE_MS = 2 * 60_000;
+const BATCH = 500;
+
+export async function findLostDeliveries(now: Date = new Date()): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+    .where(
+      and(
+        eq(deliveries.status, "pending"),
+        lt(deliveries.nextAttemptAt, new Date(now.getTime() - OVERDUE_MS)),
+        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
+        eq(webhooks.enabled, true),
+      ),
+    )
+    .orderBy(asc(deliveries.nextAttemptAt))
+    .limit(BATCH);
+  return rows.map((r) => r.id);
+}
+
+export const reconcileDeliveries = inngest.createFunction(
+  { id: "reconcile-deliveries", name: "Re-request lost webhook deliveries", triggers: [{ cron: "* * * * *" }] },
+  async ({ step }) => {
+    const ids = await step.run("find-lost-deliveries", () => findLostDeliveries());
+    if (ids.length === 0) return { requested: 0 };
+    await step.sendEvent(
+      "request-deliveries",
+      ids.map((deliveryId) => ({ name: DELIVERY_REQUESTED, data: { deliveryId } })),
+    );
+    return { requested: ids.length };
+  },
+);

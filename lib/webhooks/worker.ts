@@ -1,0 +1,296 @@
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { getDb, getDbHandle } from "@/lib/db";
+import { deliveries, webhooks } from "@/lib/db/schema";
+import { randomString } from "@/lib/ids";
+import { log } from "@/lib/log";
+import { leaseMs, processDelivery } from "./delivery";
+import { deliveryBus, DELIVERIES_CHANNEL, PROCESS_TAG } from "./engine";
+
+// The embedded engine: claims due deliveries in batches and runs the state machine on them.
+// Several processes can share one database: a claim is a lease (locked_by/locked_until) taken
+// with FOR UPDATE SKIP LOCKED, and a crashed process's claims come back when its lease ends.
+// It wakes at once on an in-process signal or a PostgreSQL NOTIFY; polling is only a fallback.
+
+export interface DeliveryWorkerOptions {
+  id?: string;
+  /** Attempts in flight at once, across all endpoints. */
+  concurrency?: number;
+  /** Attempts in flight at once to one endpoint, so one receiver is not flooded. */
+  perEndpoint?: number;
+  /** Fallback poll interval when nothing signals new work. */
+  pollMs?: number;
+  /** How long a claim holds before another worker may take it over. */
+  claimLeaseMs?: number;
+  /** Only work for these accounts (tests sharing a database, sharding). */
+  accountIds?: string[];
+  /** How long stop() waits for attempts in flight. */
+  stopTimeoutMs?: number;
+}
+
+const MIN_IDLE_MS = 10;
+
+type Claim = { id: string; webhookId: string };
+
+export class DeliveryWorker {
+  readonly id: string;
+  private readonly concurrency: number;
+  private readonly perEndpoint: number;
+  private readonly pollMs: number;
+  private readonly claimLeaseMs: number | undefined;
+  private readonly accountIds: string[] | undefined;
+  private readonly stopTimeoutMs: number;
+
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private wakeRequested = false;
+  private wakeSleeper: (() => void) | null = null;
+  private slotSleeper: (() => void) | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimerAt = Infinity;
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly onBusWake = () => this.kick();
+
+  // Claimed but not started (waiting for an endpoint slot), and running.
+  private readonly queued = new Map<string, Claim[]>();
+  private queuedCount = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlightByEndpoint = new Map<string, number>();
+
+  constructor(opts: DeliveryWorkerOptions = {}) {
+    this.id = opts.id ?? `worker_${randomString(10)}`;
+    this.concurrency = opts.concurrency ?? 32;
+    this.perEndpoint = opts.perEndpoint ?? 4;
+    this.pollMs = opts.pollMs ?? 1000;
+    this.claimLeaseMs = opts.claimLeaseMs;
+    this.accountIds = opts.accountIds;
+    this.stopTimeoutMs = opts.stopTimeoutMs ?? 20_000;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    deliveryBus.on("wake", this.onBusWake);
+    const handle = await getDbHandle();
+    // A separate worker process hears about new deliveries through NOTIFY; our own process's
+    // notifications are skipped, the in-process bus already delivered them.
+    if (handle.driver === "postgres") {
+      this.unlisten = await handle.listen(DELIVERIES_CHANNEL, (payload) => {
+        if (payload !== PROCESS_TAG) this.kick();
+      });
+    }
+    this.loopDone = this.loop();
+    log.info("delivery worker started", { workerId: this.id, driver: handle.driver, concurrency: this.concurrency });
+  }
+
+  /** Stop claiming, let attempts in flight finish (bounded), and hand back claims not started. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.detach();
+    this.kick();
+    await this.loopDone;
+    const drained = await Promise.race([
+      Promise.all(this.inFlight).then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), this.stopTimeoutMs).unref()),
+    ]);
+    await this.releaseQueued();
+    if (!drained) log.warn("delivery worker stopped with attempts still in flight", { workerId: this.id });
+    log.info("delivery worker stopped", { workerId: this.id });
+  }
+
+  /**
+   * Simulates a crash for tests: stop at once, keep every claim (they come back when the lease
+   * ends). Attempts already on the wire still finish, as they would until the process died.
+   */
+  async crash(): Promise<void> {
+    this.running = false;
+    this.detach();
+    this.kick();
+    await this.loopDone;
+    this.queued.clear();
+    this.queuedCount = 0;
+  }
+
+  /** Look for due work now. */
+  kick(): void {
+    this.wakeRequested = true;
+    this.wakeSleeper?.();
+    if (!this.running) this.slotSleeper?.();
+  }
+
+  get busy(): number {
+    return this.inFlight.size + this.queuedCount;
+  }
+
+  private detach() {
+    deliveryBus.off("wake", this.onBusWake);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const unlisten = this.unlisten;
+    this.unlisten = null;
+    unlisten?.().catch((err) => log.warn("unlisten failed", { err }));
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      // Claim in batches: when nearly full, wait for slots rather than claim one at a time.
+      if (this.concurrency - this.busy < this.minBatch) {
+        await this.waitForSlot();
+        continue;
+      }
+      this.wakeRequested = false;
+      const free = this.concurrency - this.busy;
+      let claimed: number;
+      try {
+        claimed = await this.claimAndDispatch(free);
+      } catch (err) {
+        log.error("claiming deliveries failed", { workerId: this.id, err });
+        await this.sleep(this.pollMs);
+        continue;
+      }
+      // A full batch: more may be due right now. A wake during the claim: look again.
+      if (claimed === free || this.wakeRequested || !this.running) continue;
+      await this.sleep(await this.idleWaitMs());
+    }
+  }
+
+  private get minBatch() {
+    return Math.max(1, Math.floor(this.concurrency / 4));
+  }
+
+  /** Sleep until kicked or `ms` passes. */
+  private sleep(ms: number): Promise<void> {
+    if (this.wakeRequested || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wakeSleeper?.(), ms);
+      this.wakeSleeper = () => {
+        this.wakeSleeper = null;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Sleep until an attempt finishes (or we are stopped). */
+  private waitForSlot(): Promise<void> {
+    return new Promise((resolve) => {
+      this.slotSleeper = () => {
+        this.slotSleeper = null;
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * Until the earliest moment something could be claimable (a scheduled retry, or another
+   * worker's lease running out), but no longer than the poll interval.
+   */
+  private async idleWaitMs(): Promise<number> {
+    const db = await getDb();
+    const [row] = await db
+      .select({
+        next: sql<string | Date | null>`min(greatest(${deliveries.nextAttemptAt}, coalesce(${deliveries.lockedUntil}, ${deliveries.nextAttemptAt})))`,
+      })
+      .from(deliveries)
+      .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+      .where(and(eq(deliveries.status, "pending"), eq(webhooks.enabled, true), this.scope()));
+    const next = row?.next ? new Date(row.next).getTime() - Date.now() : Infinity;
+    // Due but not claimable (row locked by another claim in progress): look again shortly.
+    return Math.min(this.pollMs, Math.max(MIN_IDLE_MS, next));
+  }
+
+  private scope() {
+    return this.accountIds ? inArray(deliveries.accountId, this.accountIds) : undefined;
+  }
+
+  private async claimAndDispatch(limit: number): Promise<number> {
+    const db = await getDb();
+    const now = new Date();
+    const due = db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+      .where(
+        and(
+          eq(deliveries.status, "pending"),
+          or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now)),
+          or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
+          eq(webhooks.enabled, true),
+          this.scope(),
+        ),
+      )
+      .orderBy(asc(deliveries.nextAttemptAt))
+      .limit(limit)
+      .for("update", { of: deliveries, skipLocked: true });
+    const claims = await db
+      .update(deliveries)
+      .set({ lockedBy: this.id, lockedUntil: new Date(now.getTime() + (this.claimLeaseMs ?? leaseMs())) })
+      .where(inArray(deliveries.id, due))
+      .returning({ id: deliveries.id, webhookId: deliveries.webhookId });
+    for (const claim of claims) {
+      const list = this.queued.get(claim.webhookId) ?? [];
+      list.push(claim);
+      this.queued.set(claim.webhookId, list);
+      this.queuedCount++;
+    }
+    this.pump();
+    return claims.length;
+  }
+
+  /** Start queued claims while there are free slots overall and per endpoint. */
+  private pump() {
+    for (const [webhookId, list] of this.queued) {
+      while (list.length > 0 && this.inFlight.size < this.concurrency) {
+        if ((this.inFlightByEndpoint.get(webhookId) ?? 0) >= this.perEndpoint) break;
+        const claim = list.shift()!;
+        this.queuedCount--;
+        this.run(claim);
+      }
+      if (list.length === 0) this.queued.delete(webhookId);
+    }
+  }
+
+  private run(claim: Claim) {
+    this.inFlightByEndpoint.set(claim.webhookId, (this.inFlightByEndpoint.get(claim.webhookId) ?? 0) + 1);
+    const task = processDelivery(claim.id, { owner: this.id })
+      .then((result) => {
+        if (result.status === "pending") this.wakeAt(Date.parse(result.nextAttemptAt));
+      })
+      .catch((err) => log.error("delivery attempt crashed", { workerId: this.id, deliveryId: claim.id, err }))
+      .finally(() => {
+        this.inFlight.delete(task);
+        const n = (this.inFlightByEndpoint.get(claim.webhookId) ?? 1) - 1;
+        if (n === 0) this.inFlightByEndpoint.delete(claim.webhookId);
+        else this.inFlightByEndpoint.set(claim.webhookId, n);
+        if (!this.running) return;
+        this.pump();
+        this.slotSleeper?.();
+      });
+    this.inFlight.add(task);
+  }
+
+  /** Wake the loop when a retry we scheduled becomes due. */
+  private wakeAt(at: number) {
+    if (!this.running || at >= this.retryTimerAt) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimerAt = at;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retryTimerAt = Infinity;
+      this.kick();
+    }, Math.max(0, at - Date.now()));
+    this.retryTimer.unref();
+  }
+
+  private async releaseQueued() {
+    const ids = [...this.queued.values()].flat().map((c) => c.id);
+    this.queued.clear();
+    this.queuedCount = 0;
+    if (ids.length === 0) return;
+    const db = await getDb();
+    await db
+      .update(deliveries)
+      .set({ lockedBy: null, lockedUntil: null })
+      .where(and(inArray(deliveries.id, ids), eq(deliveries.lockedBy, this.id)));
+  }
+}
