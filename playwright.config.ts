@@ -30,6 +30,8 @@ export const E2E_ENV = {
   WEBHOOK_RETRY_DELAYS_MS: "400,800,1200",
   WEBHOOK_TIMEOUT_MS: "3000",
   DEMO_SEED: "false",
+  // Every spec signs up fresh accounts from 127.0.0.1; the per-address sign-up limit would stop them.
+  RATE_LIMIT_SIGNUP_PER_HOUR: "100000",
 };
 
 export default defineConfig({

@@ -28,6 +28,10 @@ const envSchema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().positive().default(20),
   WEBHOOK_MAX_RETRY_AFTER_MS: z.coerce.number().int().nonnegative().default(3_600_000),
   DEMO_SEED: bool.optional(),
+  // Rate limits (lib/api/rate-limit.ts); 0 turns one off.
+  RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
+  RATE_LIMIT_SIGNIN_PER_15M: z.coerce.number().int().nonnegative().default(10),
+  RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().nonnegative().default(20),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -72,6 +76,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
     maxRetryAfterMs: e.WEBHOOK_MAX_RETRY_AFTER_MS,
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === "development",
+    rateLimits: {
+      apiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,
+      signInPer15Minutes: e.RATE_LIMIT_SIGNIN_PER_15M,
+      signUpPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+    },
   };
 }
 

@@ -1,7 +1,10 @@
 "use server";
 
+import { headers } from "next/headers";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/auth";
+import { ApiError } from "@/lib/api/errors";
+import { clientIp, limitSignIn } from "@/lib/api/rate-limit";
 import { safeCallbackPath } from "./callback-url";
 
 export type SignInResult = { error: string } | undefined;
@@ -11,6 +14,13 @@ export type SignInResult = { error: string } | undefined;
 export async function signInWithPassword(input: { email: string; password: string; callbackUrl?: string | null }): Promise<SignInResult> {
   const email = input.email.trim();
   if (!email || !input.password) return { error: "Enter your email and password." };
+  // The same per-email-and-address limit as POST /api/auth/callback/credentials.
+  try {
+    await limitSignIn(email, clientIp(await headers()));
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "rate_limited") return { error: err.message };
+    throw err;
+  }
   try {
     await signIn("credentials", {
       email,

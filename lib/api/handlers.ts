@@ -4,6 +4,7 @@ import { getAccount } from "@/lib/accounts/accounts";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Account, ApiKey } from "@/lib/db/schema";
 import { ApiError, errorResponse } from "./errors";
+import { limitApiKey } from "./rate-limit";
 
 // Route handlers are wrapped by exactly one of these. Each authenticates, hands the handler
 // the caller's account and turns anything thrown into API.md's error envelope.
@@ -61,6 +62,7 @@ export function withApiKey<P extends Params = Params>(
     }
     const found = await authenticateApiKey(key);
     if (!found) throw new ApiError("unauthorized", "The API key is invalid or has been revoked.");
+    await limitApiKey(found.apiKey.id);
     return handler(req, { account: found.account, apiKey: found.apiKey, params });
   });
 }
