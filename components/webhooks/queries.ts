@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api";
+import { ApiClientError, apiFetch } from "@/lib/client/api";
 import type { EventType } from "@/lib/webhooks/events";
 import type {
   CreatedWebhook,
@@ -54,6 +54,8 @@ export function useWebhook(id: string) {
   return useQuery({
     queryKey: webhookKeys.detail(id),
     queryFn: () => apiFetch<Webhook>(`/api/webhooks/${encodeURIComponent(id)}`),
+    // A deleted (or someone else's) endpoint is 404: say so at once rather than retrying.
+    retry: (failures, err) => !(err instanceof ApiClientError && err.status === 404) && failures < 1,
   });
 }
 
