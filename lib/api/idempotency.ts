@@ -89,10 +89,10 @@ export function readIdempotencyKey(req: Request): string | null {
   const raw = req.headers.get(IDEMPOTENCY_HEADER);
   if (raw === null) return null;
   const key = raw.trim();
-  if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x20-\x7e]+$/.test(key)) {
     throw new ApiError(
       "bad_request",
-      `The Idempotency-Key header must be 1 to ${MAX_KEY_LENGTH} visible ASCII characters (a UUID is a good choice).`,
+      `The Idempotency-Key header must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters (a UUID is a good choice).`,
     );
   }
   return key;
