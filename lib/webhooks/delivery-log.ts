@@ -1,9 +1,11 @@
 import { and, count, desc, eq, gte, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
-import { deliveries, deliveryAttempts, events, webhooks, type DeliveryAttempt } from "@/lib/db/schema";
+import { deliveries, deliveryAttempts, events, webhooks, type Delivery, type DeliveryAttempt } from "@/lib/db/schema";
+
+type DeliveryStatus = Delivery["status"];
 import { wakeDeliveryEngine } from "./engine";
-import type { ListDeliveriesQuery, RetryFailedInput } from "./schemas";
+import { DELIVERY_STATUSES, type ListDeliveriesQuery, type RetryFailedInput } from "./schemas";
 import { serializeDelivery } from "./serializers";
 import { assertWebhookExists } from "./webhooks";
 
@@ -166,7 +168,7 @@ export const SUMMARY_WINDOW_HOURS = 24;
 export async function summarizeWebhooks(accountId: string) {
   const db = await getDb();
   const since = new Date(Date.now() - SUMMARY_WINDOW_HOURS * 3_600_000);
-  const countWhere = (status: "pending" | "succeeded" | "failed") =>
+  const countWhere = (status: DeliveryStatus) =>
     sql<number>`count(*) filter (where ${deliveries.status} = ${status})`.mapWith(Number);
   const recent = db
     .select({
@@ -192,8 +194,8 @@ export async function summarizeWebhooks(accountId: string) {
       succeeded: recent.succeeded,
       failed: recent.failed,
       pending: recent.pending,
-      lastDeliveryAt: newest(sql`${deliveries.createdAt}`).mapWith(deliveries.createdAt),
-      lastStatus: newest(sql`${deliveries.status}::text`).mapWith(String),
+      lastDeliveryAt: newest(sql`${deliveries.createdAt}`).mapWith(toDateOrNull),
+      lastStatus: newest(sql`${deliveries.status}::text`).mapWith(toStatusOrNull),
     })
     .from(webhooks)
     .leftJoin(recent, eq(recent.webhookId, webhooks.id))
@@ -209,10 +211,20 @@ export async function summarizeWebhooks(accountId: string) {
       failed,
       pending: Number(r.pending ?? 0),
       successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
-      lastDeliveryAt: (r.lastDeliveryAt as Date | null) ?? null,
-      lastStatus: (r.lastStatus as "pending" | "succeeded" | "failed" | null) ?? null,
+      lastDeliveryAt: r.lastDeliveryAt ?? null,
+      lastStatus: r.lastStatus ?? null,
     };
   });
+}
+
+// Raw values of hand-written subqueries (postgres.js sends text, PGlite may send a Date).
+function toDateOrNull(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  return typeof value === "string" ? new Date(value) : null;
+}
+
+function toStatusOrNull(value: unknown): DeliveryStatus | null {
+  return DELIVERY_STATUSES.find((s) => s === value) ?? null;
 }
 
 /** Bucket width for a chart of `hours`: hourly up to 2 days, 6-hourly up to a week, then daily. */

@@ -72,10 +72,8 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
   const webhook = await db.transaction(async (tx) => {
     // Serialise creations per account so two at once cannot both pass the limit.
     await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
-    const [{ n }] = (await tx.select({ n: count() }).from(webhooks).where(eq(webhooks.accountId, accountId))) as [
-      { n: number },
-    ];
-    if (n >= MAX_WEBHOOKS_PER_ACCOUNT) {
+    const [existing] = await tx.select({ n: count() }).from(webhooks).where(eq(webhooks.accountId, accountId));
+    if ((existing?.n ?? 0) >= MAX_WEBHOOKS_PER_ACCOUNT) {
       throw new ApiError(
         "conflict",
         `An account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhook endpoints; delete one before adding another.`,
