@@ -1,0 +1,347 @@
+import { expect, test, type APIResponse } from "@playwright/test";
+import { E2E_ENV } from "../../playwright.config";
+import { newSession, signInRequest, signUp } from "../support/accounts";
+import {
+  ROUTES,
+  WEBHOOK_URL,
+  buildFixture,
+  createConversion,
+  declaredRoutes,
+  idFor,
+  newCaller,
+  pathFor,
+  routeName,
+  send,
+  unknownIdFor,
+  type Caller,
+  type Credentials,
+  type Fixture,
+  type RouteSpec,
+} from "../support/routes";
+
+// Who may call what, over HTTP against the production server: every route × every kind of
+// credential, another account's ids, cross-site mutations, rate limits, create-time URL rules.
+
+const ERROR_STATUS: Record<string, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+};
+
+async function expectError(res: APIResponse, status: number, message?: RegExp) {
+  const text = await res.text();
+  expect(res.status(), `${res.url()} → ${text.slice(0, 300)}`).toBe(status);
+  const body = JSON.parse(text);
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(ERROR_STATUS[body.error.code], `code ${body.error.code}`).toBe(status);
+  expect(typeof body.error.message).toBe("string");
+  if (message) expect(body.error.message).toMatch(message);
+  return body.error as { code: string; message: string; details?: unknown };
+}
+
+let owner: Caller; // advertiser A: owns everything in `fixture`
+let affiliate: Caller; // affiliate that applied to A's program
+let stranger: Caller; // advertiser B: another account
+let strangerAffiliate: Caller; // affiliate C: another account of the other kind
+let fixture: Fixture;
+let revokedKey: string;
+
+test.beforeAll(async ({ baseURL }) => {
+  [owner, affiliate, stranger, strangerAffiliate] = await Promise.all([
+    newCaller(baseURL!, "advertiser"),
+    newCaller(baseURL!, "affiliate"),
+    newCaller(baseURL!, "advertiser"),
+    newCaller(baseURL!, "affiliate"),
+  ]);
+  fixture = await buildFixture(owner, affiliate);
+  const created = await owner.api.post("/api/api-keys", { data: { name: "to revoke" } });
+  const { id, key } = await created.json();
+  revokedKey = key;
+  expect((await owner.api.delete(`/api/api-keys/${id}`)).status()).toBe(204);
+});
+
+const authRoutes = ROUTES.filter((r) => r.auth !== "public");
+const ownCaller = (r: RouteSpec) => (r.caller === "affiliate" ? affiliate : owner);
+const bodyOf = (r: RouteSpec) => (r.body ? { json: r.body(fixture) } : undefined);
+
+test("the route table names every route under app/api", () => {
+  expect(ROUTES.map(routeName).sort()).toEqual(declaredRoutes());
+});
+
+test.describe("credentials", () => {
+  for (const route of authRoutes) {
+    test(`${routeName(route)}: only its own kind of credential gets past authentication`, async ({ baseURL }) => {
+      const url = pathFor(route, idFor(route, fixture));
+      const call = (creds: Credentials) => send(baseURL!, route, url, creds, bodyOf(route));
+      const me = ownCaller(route);
+
+      await expectError(await call({}), 401);
+      if (route.auth === "session") {
+        // An API key is never a session, not even next to a valid cookie.
+        await expectError(await call({ apiKey: me.key }), 401, /session/i);
+        await expectError(await call({ apiKey: me.key, cookie: me.api }), 401, /session/i);
+        await expectError(await call({ apiKey: revokedKey }), 401, /session/i);
+        await expectError(await call({ headers: { "x-api-key": me.key } }), 401, /session/i);
+      } else {
+        // /api/v1 needs a key: the dashboard cookie alone is not enough.
+        await expectError(await call({ cookie: me.api }), 401, /API key/);
+        await expectError(await call({ apiKey: revokedKey }), 401, /revoked/);
+        await expectError(await call({ headers: { "x-api-key": revokedKey } }), 401, /revoked/);
+        await expectError(await call({ apiKey: "pmk_not-a-real-key" }), 401);
+        await expectError(await call({ headers: { authorization: "Basic Zm9vOmJhcg==" } }), 401);
+      }
+    });
+  }
+
+  test("every route's valid example succeeds with its own credentials (same-origin mutations pass)", async ({ baseURL }) => {
+    for (const route of ROUTES) {
+      const me = ownCaller(route);
+      let id = idFor(route, fixture);
+      // Destructive examples get a target of their own, so the fixture stays intact.
+      if (route.destructive) id = await throwAwayTarget(route);
+      const creds: Credentials =
+        route.auth === "session"
+          ? { cookie: me.api, headers: { origin: baseURL!, "sec-fetch-site": "same-origin" } }
+          : route.auth === "apiKey"
+            ? { apiKey: me.key }
+            : {};
+      const res = await send(baseURL!, route, pathFor(route, id), creds, bodyOf(route));
+      // A replay waits for the delivery to leave `pending` (409 until then).
+      const expected = route.path.endsWith("/replay") ? [route.ok, 409] : [route.ok];
+      expect(expected, `${routeName(route)} → ${res.status()} ${(await res.text()).slice(0, 300)}`).toContain(res.status());
+    }
+  });
+});
+
+async function throwAwayTarget(route: RouteSpec): Promise<string> {
+  switch (route.id) {
+    case "apiKey":
+      return (await (await owner.api.post("/api/api-keys", { data: { name: "throw-away" } })).json()).id;
+    case "webhook":
+      return (await (await owner.api.post("/api/webhooks", { data: { url: WEBHOOK_URL, events: ["conversion.created"] } })).json()).id;
+    case "conversion":
+      return createConversion(owner, fixture.programId, affiliate.user.accountId);
+    case "program": {
+      const res = await owner.api.post("/api/v1/programs", { headers: { authorization: `Bearer ${owner.key}` }, data: { name: "Fresh" } });
+      return (await res.json()).id;
+    }
+    default:
+      throw new Error(`no throw-away target for ${routeName(route)}`);
+  }
+}
+
+test.describe("another account's resources are not found", () => {
+  // Programs are a public catalogue (any affiliate may apply), so a program id is not a secret.
+  const idRoutes = authRoutes.filter((r) => r.id && r.id !== "program");
+
+  for (const route of idRoutes) {
+    test(`${routeName(route)} with another account's id → 404, and a made-up id → 404`, async ({ baseURL }) => {
+      const other = route.auth === "session" ? { cookie: stranger.api } : { apiKey: stranger.key };
+      const before = await snapshot();
+      const foreign = await send(baseURL!, route, pathFor(route, idFor(route, fixture)), other, bodyOf(route));
+      await expectError(foreign, 404);
+      expect(await snapshot()).toEqual(before);
+      const mine = route.auth === "session" ? { cookie: owner.api } : { apiKey: owner.key };
+      await expectError(await send(baseURL!, route, pathFor(route, unknownIdFor(route.id!)), mine, bodyOf(route)), 404);
+    });
+  }
+
+  test("ids of another account inside a body are not found either", async ({ baseURL }) => {
+    const b = { cookie: stranger.api };
+    await expectError(await send(baseURL!, { method: "POST" }, "/api/webhooks/retry-failed", b, { json: { webhookId: fixture.webhookId } }), 404);
+    const key = { apiKey: stranger.key };
+    await expectError(await send(baseURL!, { method: "POST" }, "/api/v1/webhooks/test", key, { json: { webhookId: fixture.webhookId } }), 404);
+    // Registering a conversion in A's program: B is not its advertiser.
+    await expectError(
+      await send(baseURL!, { method: "POST" }, "/api/v1/conversions", key, {
+        json: { programId: fixture.programId, affiliateId: affiliate.user.accountId, amount: 100 },
+      }),
+      404,
+    );
+  });
+
+  test("an affiliate of the conversion cannot decide it; an unrelated affiliate neither", async ({ baseURL }) => {
+    for (const who of [affiliate, strangerAffiliate]) {
+      for (const action of ["approve", "reject"]) {
+        const res = await send(baseURL!, { method: "POST" }, `/api/v1/conversions/${fixture.conversionId}/${action}`, { apiKey: who.key });
+        // Affiliates are refused for what they are (403), whatever the id: it reveals nothing.
+        await expectError(res, 403);
+      }
+    }
+  });
+
+  test("the other account's lists never show the owner's rows, and its attempts changed nothing", async ({ baseURL }) => {
+    const hooks = await (await stranger.api.get("/api/webhooks")).json();
+    expect(hooks.data.map((h: { id: string }) => h.id)).not.toContain(fixture.webhookId);
+    const keys = await (await stranger.api.get("/api/api-keys")).json();
+    expect(keys.data.map((k: { id: string }) => k.id)).not.toContain(fixture.apiKeyId);
+    // The spare key is still live and the conversion still pending.
+    const ownKeys = await (await owner.api.get("/api/api-keys")).json();
+    expect(ownKeys.data.find((k: { id: string }) => k.id === fixture.apiKeyId)?.revokedAt).toBeNull();
+    const approve = await send(baseURL!, { method: "POST" }, `/api/v1/conversions/${fixture.conversionId}/approve`, { apiKey: owner.key });
+    expect(approve.status(), await approve.text()).toBe(200);
+  });
+});
+
+test.describe("cross-site requests", () => {
+  const mutations = ROUTES.filter((r) => r.auth === "session" && r.method !== "GET");
+  const crossSite: Record<string, Record<string, string>> = {
+    "a foreign Origin": { origin: "https://evil.example" },
+    "an Origin with our host on another port": { origin: "http://127.0.0.1:1" },
+    "Origin: null": { origin: "null" },
+    "Sec-Fetch-Site: cross-site": { "sec-fetch-site": "cross-site" },
+  };
+
+  for (const route of mutations) {
+    test(`${routeName(route)} refuses a cross-site request with 403 and writes nothing`, async ({ baseURL }) => {
+      const before = await snapshot();
+      for (const [what, headers] of Object.entries(crossSite)) {
+        const res = await send(baseURL!, route, pathFor(route, idFor(route, fixture)), { cookie: owner.api, headers }, bodyOf(route));
+        const err = await expectError(res, 403);
+        expect(err.code, what).toBe("forbidden");
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+  }
+});
+
+// The owner's webhooks and keys as the dashboard lists them (lastUsedAt moves with any key use).
+async function snapshot() {
+  const hooks = await (await owner.api.get("/api/webhooks")).json();
+  const keys = await (await owner.api.get("/api/api-keys")).json();
+  const deliveries = await (await owner.api.get(`/api/webhooks/${fixture.webhookId}/deliveries?limit=100`)).json();
+  return {
+    hooks: hooks.data,
+    keys: keys.data.map(({ lastUsedAt: _, ...k }: Record<string, unknown>) => k),
+    deliveries: deliveries.data.map((d: { id: string }) => d.id),
+  };
+}
+
+test.describe("endpoint URLs refused at create time", () => {
+  // The e2e server runs in production mode with WEBHOOK_ALLOW_PRIVATE_TARGETS=true: what is refused
+  // here is what is refused regardless — plain http, credentials, other schemes. The address rules
+  // (loopback, private, metadata, encoded forms) are covered in lib/webhooks/url-validation.test.ts.
+  const refused = [
+    "http://127.1/hook",
+    "http://0x7f000001/hook",
+    "http://2130706433/hook",
+    "http://[::ffff:127.0.0.1]/hook",
+    "http://[::1]/hook",
+    "http://10.0.0.1/hook",
+    "http://169.254.169.254/latest/meta-data",
+    "http://localhost/hook",
+    "http://hooks.example.com/in",
+    "https://user:pass@hooks.example.com/in",
+    "ftp://hooks.example.com/in",
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+    "//hooks.example.com/in",
+    "hooks.example.com/in",
+  ];
+  for (const url of refused) {
+    test(`${url} → 422 with a url field error, nothing created`, async () => {
+      const before = (await (await owner.api.get("/api/webhooks")).json()).data.length;
+      const res = await owner.api.post("/api/webhooks", { data: { url, events: ["conversion.created"] } });
+      const err = await expectError(res, 422);
+      expect((err.details as { fieldErrors: Record<string, string[]> }).fieldErrors.url?.length).toBeGreaterThan(0);
+      expect((await (await owner.api.get("/api/webhooks")).json()).data.length).toBe(before);
+    });
+  }
+
+  test("PATCH applies the same rules", async () => {
+    const res = await owner.api.patch(`/api/webhooks/${fixture.webhookId}`, { data: { url: "http://169.254.169.254/" } });
+    await expectError(res, 422);
+  });
+});
+
+test.describe("rate limits", () => {
+  const signInLimit = Number((E2E_ENV as Record<string, string>).RATE_LIMIT_SIGNIN_PER_15M ?? 10);
+  const keyLimit = Number((E2E_ENV as Record<string, string>).RATE_LIMIT_API_KEY_PER_MINUTE ?? 600);
+
+  test(`sign-in: after ${signInLimit} attempts for one email, the next is 429 with Retry-After, even with the right password`, async ({
+    baseURL,
+    playwright,
+  }) => {
+    const user = await signUp(baseURL!);
+    const ctx = await playwright.request.newContext({ baseURL });
+    const attempt = async (password: string) => {
+      const { csrfToken } = await (await ctx.get("/api/auth/csrf")).json();
+      return ctx.post("/api/auth/callback/credentials", {
+        form: { csrfToken, email: user.email, password, callbackUrl: `${baseURL}/dashboard` },
+        maxRedirects: 0,
+      });
+    };
+    for (let i = 0; i < signInLimit; i++) {
+      const res = await attempt("wrong password!");
+      expect(res.status(), `attempt ${i + 1}`).not.toBe(429);
+    }
+    const limited = await attempt(user.password);
+    await expectError(limited, 429, /sign-in attempts/);
+    const retryAfter = Number(limited.headers()["retry-after"]);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    // No session came of it.
+    expect((await ctx.storageState()).cookies.some((c) => c.name === "authjs.session-token")).toBe(false);
+    // The email is capitalised differently: still the same person, still limited.
+    const { csrfToken } = await (await ctx.get("/api/auth/csrf")).json();
+    const shouted = await ctx.post("/api/auth/callback/credentials", {
+      form: { csrfToken, email: user.email.toUpperCase(), password: user.password },
+      maxRedirects: 0,
+    });
+    expect(shouted.status()).toBe(429);
+    await ctx.dispose();
+    // Someone else signs in from the same address as usual.
+    const other = await newSession(baseURL!);
+    expect((await other.api.get("/api/webhooks")).status()).toBe(200);
+  });
+
+  test("sign-in through the dashboard's form shares the same limit", async ({ baseURL, page, playwright }) => {
+    const user = await signUp(baseURL!);
+    const ctx = await signInRequest(baseURL!, user); // 1 attempt
+    await ctx.dispose();
+    const burner = await playwright.request.newContext({ baseURL });
+    for (let i = 1; i < signInLimit; i++) {
+      const { csrfToken } = await (await burner.get("/api/auth/csrf")).json();
+      await burner.post("/api/auth/callback/credentials", { form: { csrfToken, email: user.email, password: "nope nope" }, maxRedirects: 0 });
+    }
+    await burner.dispose();
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText(/Too many sign-in attempts/)).toBeVisible();
+    expect(page.url()).toContain("/sign-in");
+  });
+
+  test(`an API key: ${keyLimit} requests a minute, then 429 rate_limited with Retry-After; other keys unaffected`, async ({ baseURL }) => {
+    const { api } = await newSession(baseURL!, "affiliate");
+    const key = (await (await api.post("/api/api-keys", { data: { name: "busy" } })).json()).key as string;
+    const otherKey = (await (await api.post("/api/api-keys", { data: { name: "quiet" } })).json()).key as string;
+    const statuses: number[] = [];
+    const total = keyLimit + 10;
+    const BATCH = 20;
+    for (let sent = 0; sent < total; sent += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, total - sent) }, () =>
+        send(baseURL!, { method: "GET" }, "/api/v1/programs?limit=1", { apiKey: key }),
+      );
+      for (const res of await Promise.all(batch)) statuses.push(res.status());
+    }
+    // The counter is one atomic upsert: exactly `limit` get through, however the requests race.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(keyLimit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+
+    const limited = await send(baseURL!, { method: "GET" }, "/api/v1/programs?limit=1", { apiKey: key });
+    await expectError(limited, 429, /API key/);
+    const retryAfter = Number(limited.headers()["retry-after"]);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await send(baseURL!, { method: "GET" }, "/api/v1/programs?limit=1", { apiKey: otherKey })).status()).toBe(200);
+  });
+});
