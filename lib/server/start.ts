@@ -2,6 +2,7 @@ import { ConfigError, getConfig } from "@/lib/config";
 import { getDbHandle, pgliteLocation } from "@/lib/db";
 import { seedDemoData } from "@/lib/demo/seed";
 import { log } from "@/lib/log";
+import { describeDeliveryEngine, startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
 
 /**
  * Server start-up (from instrumentation.ts, Node runtime only, never during `next build`):
@@ -22,4 +23,22 @@ export async function startServer(): Promise<void> {
   const { driver } = await getDbHandle();
   log.info("database ready", { driver, location: pgliteLocation() ?? "DATABASE_URL" });
   if (config.demoSeed && driver === "pglite") await seedDemoData();
+
+  log.info(`webhook delivery engine: ${describeDeliveryEngine()}`);
+  await startDeliveryEngine();
+  stopWorkerOnShutdown();
+}
+
+// Finish attempts in flight and hand back unstarted claims before the process goes.
+function stopWorkerOnShutdown() {
+  const flag = globalThis as unknown as { __pmShutdownHooked?: boolean };
+  if (flag.__pmShutdownHooked) return;
+  flag.__pmShutdownHooked = true;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      stopDeliveryEngine()
+        .catch((err) => log.error("stopping the delivery worker failed", { err }))
+        .finally(() => process.exit(0));
+    });
+  }
 }
