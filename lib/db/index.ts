@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -74,6 +75,7 @@ async function openPglite(location: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  if (location !== "memory") mkdirSync(location, { recursive: true });
   const client = location === "memory" ? new PGlite() : new PGlite(location);
   const db = drizzle(client, { schema });
   // The embedded database is always brought up to date; PostgreSQL uses `npm run db:migrate`.
