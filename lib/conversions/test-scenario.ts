@@ -48,11 +48,7 @@ export async function deliveriesOf(webhookIds: string[]) {
   });
 }
 
-/**
- * An advertiser with a program, an affiliate that applied to it, and a stranger of each kind.
- * Everyone has an endpoint subscribed to every event (`all`), and the advertiser and the
- * affiliate also one subscribed to every event but `only` excludes (`others`).
- */
+/** An advertiser with a program, an affiliate (not applied yet) and a stranger of each kind. */
 export async function createScenario() {
   const [advertiser, affiliate, otherAdvertiser, otherAffiliate] = await Promise.all([
     createTestAccount("advertiser"),
@@ -78,9 +74,6 @@ export async function applyAs(apiKey: string, programId: string) {
 /** Endpoints for `accountId`: one subscribed to everything, one to everything but `type`. */
 export async function insertEndpointPair(accountId: string, type: EventType) {
   const all = await insertWebhook(accountId, EVENT_TYPES);
-  const others = await insertWebhook(
-    accountId,
-    EVENT_TYPES.filter((t) => t !== type),
-  );
+  const others = await insertWebhook(accountId, EVENT_TYPES.filter((t) => t !== type));
   return { all, others };
 }

@@ -45,6 +45,14 @@ describe("POST /api/v1/programs/:id/partnerships", () => {
     expect(await deliveriesOf([hook])).toHaveLength(1);
   });
 
+  it("lets only one of two racing applications through, with one event", async () => {
+    const s = await createScenario();
+    const hook = await insertWebhook(s.advertiser.account.id, ["partnership.created"]);
+    const results = await Promise.all([applyAs(s.affiliate.apiKey, s.programId), applyAs(s.affiliate.apiKey, s.programId)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await deliveriesOf([hook])).toHaveLength(1);
+  });
+
   it("refuses an advertiser with 403", async () => {
     const s = await createScenario();
     const res = await applyAs(s.otherAdvertiser.apiKey, s.programId);
