@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { inngest } from "@/inngest/client";
 import { getDb } from "@/lib/db";
 import { deliveries, webhooks } from "@/lib/db/schema";
@@ -11,7 +11,8 @@ import { DELIVERY_REQUESTED } from "@/lib/webhooks/engine";
 export const OVERDUE_MS = 2 * 60_000;
 const BATCH = 500;
 
-export async function findLostDeliveries(now: Date = new Date()): Promise<string[]> {
+/** `accountIds` narrows the search (tests sharing a database); the cron looks at every account. */
+export async function findLostDeliveries(now: Date = new Date(), accountIds?: string[]): Promise<string[]> {
   const db = await getDb();
   const rows = await db
     .select({ id: deliveries.id })
@@ -23,6 +24,7 @@ export async function findLostDeliveries(now: Date = new Date()): Promise<string
         lt(deliveries.nextAttemptAt, new Date(now.getTime() - OVERDUE_MS)),
         or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
         eq(webhooks.enabled, true),
+        accountIds ? inArray(deliveries.accountId, accountIds) : undefined,
       ),
     )
     .orderBy(asc(deliveries.nextAttemptAt))

@@ -1,0 +1,58 @@
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetConfigForTests } from "@/lib/config";
+import { closeDb, getDb } from "@/lib/db";
+import { deliveries } from "@/lib/db/schema";
+import { createTestAccount } from "@/lib/testing/fixtures";
+import { createTestWebhook, emitTestEvent, useFastDeliverySettings } from "@/lib/testing/webhook-fixtures";
+import { DELIVERY_REQUESTED } from "@/lib/webhooks/engine";
+import { findLostDeliveries, reconcileDeliveries } from "./reconcile-deliveries";
+
+let accountId: string;
+
+beforeAll(async () => {
+  useFastDeliverySettings();
+  resetConfigForTests();
+  accountId = (await createTestAccount("advertiser")).account.id;
+  await createTestWebhook(accountId, "https://hooks.example.com/in");
+});
+afterAll(closeDb);
+
+async function newDelivery() {
+  const { deliveryIds } = await emitTestEvent(accountId, "conversion.created", { wake: false });
+  return deliveryIds[0]!;
+}
+
+describe("reconcile-deliveries (inngest)", () => {
+  it("finds deliveries overdue by more than two minutes with no live lease", async () => {
+    const db = await getDb();
+    const [lost, recent, leased] = [await newDelivery(), await newDelivery(), await newDelivery()];
+    const old = new Date(Date.now() - 3 * 60_000);
+    await db.update(deliveries).set({ nextAttemptAt: old }).where(eq(deliveries.id, lost));
+    await db
+      .update(deliveries)
+      .set({ nextAttemptAt: old, lockedBy: "someone", lockedUntil: new Date(Date.now() + 60_000) })
+      .where(eq(deliveries.id, leased));
+    // `recent` is pending and due, but not overdue: its wake-up may still be on its way.
+    expect(await findLostDeliveries(new Date(), [accountId])).toEqual([lost]);
+    expect(recent).not.toBe(lost);
+  });
+
+  it("re-requests what it finds", async () => {
+    const t = new InngestTestEngine({
+      function: reconcileDeliveries,
+      steps: [
+        { id: "find-lost-deliveries", handler: () => ["dlv_a", "dlv_b"] },
+        // No Inngest server here to receive the events: the send step is mocked, its input asserted.
+        { id: "request-deliveries", handler: () => ({ ids: ["a", "b"] }) },
+      ],
+    });
+    const { result, ctx } = await t.execute();
+    expect(result).toEqual({ requested: 2 });
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("request-deliveries", [
+      { name: DELIVERY_REQUESTED, data: { deliveryId: "dlv_a" } },
+      { name: DELIVERY_REQUESTED, data: { deliveryId: "dlv_b" } },
+    ]);
+  });
+});
