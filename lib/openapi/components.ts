@@ -189,6 +189,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   ),
 };
 
+export const isErrorCode = (code: string): code is ErrorCode => code in ERROR_STATUS;
+/** Every error code, by status. */
+export const ERROR_CODES: ErrorCode[] = Object.keys(ERROR_STATUS).filter(isErrorCode);
+
 /** What each error code means in general; routes add their own situations. */
 export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   bad_request: "The body is not JSON (or not UTF-8), or a header such as Idempotency-Key is malformed.",

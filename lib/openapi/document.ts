@@ -1,9 +1,10 @@
 import { ERROR_STATUS, type ErrorCode } from "@/lib/api/errors";
 import { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
 import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/webhooks/signing";
-import { ERROR_DESCRIPTIONS, RESPONSE_SCHEMAS, SECURITY_SCHEMES, errorResponse } from "./components";
+import { ERROR_DESCRIPTIONS, RESPONSE_SCHEMAS, isErrorCode, SECURITY_SCHEMES, errorResponse } from "./components";
+import { documentedDefaults } from "./defaults";
 import { DELIVERY_HEADER_DOCS, EVENT_RECIPIENTS, eventBodySchema, sampleDelivery } from "./events";
-import { INPUT_SCHEMAS, componentName, type InputSchemaName } from "./input-schemas";
+import { INPUT_SCHEMAS, componentName } from "./input-schemas";
 import { inputJsonSchema, s, type JsonSchema } from "./json-schema";
 import { ROUTES, type Auth, type RouteDoc } from "./routes";
 
@@ -36,9 +37,13 @@ export function routeErrors(route: RouteDoc): Array<[ErrorCode, string]> {
     out.set("unauthorized", "No dashboard session (an API key is not accepted here).");
     if (route.method !== "GET") out.set("forbidden", "A cross-site request (CSRF protection).");
   }
-  if (route.auth === "apiKey") out.set("unauthorized", "No API key, or a revoked or unknown one (a session cookie is not accepted here).");
-  for (const [code, text] of Object.entries(route.errors ?? {}) as Array<[ErrorCode, string]>) {
-    out.set(code, out.has(code) ? `${out.get(code)} Or: ${text}` : text);
+  if (route.auth === "apiKey") {
+    out.set("unauthorized", "No API key, or a revoked or unknown one (a session cookie is not accepted here).");
+    const perMinute = documentedDefaults().apiKeyPerMinute;
+    out.set("rate_limited", `Too many requests with this API key (default ${perMinute} a minute); wait for Retry-After seconds.`);
+  }
+  for (const [code, text] of Object.entries(route.errors ?? {})) {
+    if (isErrorCode(code) && text) out.set(code, out.has(code) ? `${out.get(code)} Or: ${text}` : text);
   }
   if (route.body || route.query || route.idempotent) {
     const extra = route.idempotent ? " Also: the Idempotency-Key was used before with a different request." : "";
@@ -56,8 +61,7 @@ function operation(route: RouteDoc) {
   if (route.query) {
     const query = inputJsonSchema(INPUT_SCHEMAS[route.query]);
     const required = Array.isArray(query.required) ? query.required : [];
-    const properties = (query.properties ?? {}) as Record<string, JsonSchema>;
-    for (const [name, schema] of Object.entries(properties)) {
+    for (const [name, schema] of Object.entries(query.properties ?? {})) {
       parameters.push({ name, in: "query", required: required.includes(name), schema });
     }
   }
@@ -127,7 +131,7 @@ function webhookOperation(event: EventType) {
         content: { "application/json": { schema: s.ref(eventComponentName(event)), example: JSON.parse(sample.body) } },
       },
       responses: {
-        "2XX": { description: "Delivered: any 2xx within the timeout. The body is ignored (the first 16 KiB are kept in the delivery log)." },
+        "2XX": { description: `Delivered: any 2xx within ${documentedDefaults().timeoutMs / 1000} s. The body is ignored (the first 16 KiB are kept in the delivery log).` },
         "410": { description: "Gone: the endpoint is disabled at once and no more deliveries are attempted." },
         default: {
           description:
@@ -149,9 +153,9 @@ export function buildOpenApiDocument() {
   for (const route of ROUTES) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
 
   const inputSchemas = Object.fromEntries(
-    (Object.keys(INPUT_SCHEMAS) as InputSchemaName[])
-      .filter((name) => ROUTES.some((r) => r.body === name))
-      .map((name) => [componentName(name), inputJsonSchema(INPUT_SCHEMAS[name])]),
+    Object.entries(INPUT_SCHEMAS)
+      .filter(([name]) => ROUTES.some((r) => r.body === name))
+      .map(([name, schema]) => [componentName(name), inputJsonSchema(schema)]),
   );
   const eventSchemas = Object.fromEntries(EVENT_TYPES.map((e) => [eventComponentName(e), inputJsonSchema(eventBodySchema(e))]));
   const schemas: Record<string, JsonSchema> = {

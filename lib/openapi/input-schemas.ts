@@ -33,6 +33,6 @@ export const INPUT_SCHEMAS = {
 export type InputSchemaName = keyof typeof INPUT_SCHEMAS;
 
 /** `createWebhookInput` → `CreateWebhookInput`, the name under components.schemas. */
-export function componentName(name: InputSchemaName): string {
+export function componentName(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -76,7 +76,10 @@ export const ROUTES: RouteDoc[] = [
     body: "signupInput",
     example: { email: "dev@example.com", password: "correct horse battery", name: "Ada", accountName: "Acme Shoes", accountKind: "advertiser" },
     success: { status: 201, description: "Created.", schema: s.object({ user: s.ref("User"), account: s.ref("Account") }) },
-    errors: { conflict: "An account with this email already exists." },
+    errors: {
+      conflict: "An account with this email already exists.",
+      rate_limited: "Too many sign-ups from this address; wait for Retry-After seconds.",
+    },
   },
 
   // API keys (dashboard session)

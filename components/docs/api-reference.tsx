@@ -1,0 +1,141 @@
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
+import { AUTH_LABELS, routeErrors } from "@/lib/openapi/document";
+import type { JsonSchema } from "@/lib/openapi/json-schema";
+import { ROUTES, type Auth, type Method, type RouteDoc } from "@/lib/openapi/routes";
+import { ERROR_STATUS } from "@/lib/api/errors";
+import { CodeBlock } from "./code-block";
+import { Code } from "./prose";
+import { SchemaFields, isSchema } from "./schema-fields";
+
+// The API reference, rendered from the same route list and OpenAPI document as /api/openapi.json.
+
+const METHOD_STYLES: Record<Method, string> = {
+  GET: "bg-sky-100 text-sky-800",
+  POST: "bg-green-100 text-green-800",
+  PUT: "bg-amber-100 text-amber-900",
+  PATCH: "bg-violet-100 text-violet-800",
+  DELETE: "bg-red-100 text-red-800",
+};
+
+const AUTH_TONES: Record<Auth, "grey" | "blue" | "green"> = { public: "grey", session: "blue", apiKey: "green" };
+
+export function MethodBadge({ method }: { method: Method }) {
+  return (
+    <span className={cn("inline-flex w-16 shrink-0 justify-center rounded px-1.5 py-0.5 font-mono text-xs font-bold", METHOD_STYLES[method])}>
+      {method}
+    </span>
+  );
+}
+
+type Operation = { parameters?: JsonSchema[]; requestBody?: { content: { "application/json": { schema: JsonSchema } } } };
+
+export function ApiReference({
+  tags,
+  paths,
+  schemas,
+}: {
+  tags: Array<{ name: string; description?: string }>;
+  paths: Record<string, Record<string, Operation>>;
+  schemas: Record<string, JsonSchema>;
+}) {
+  return (
+    <div className="space-y-8">
+      {tags.map((tag) => {
+        const routes = ROUTES.filter((r) => r.tag === tag.name);
+        if (routes.length === 0) return null;
+        return (
+          <div key={tag.name}>
+            <h3 className="text-lg font-semibold text-slate-900">{tag.name}</h3>
+            {tag.description ? <p className="text-sm text-slate-600">{tag.description}</p> : null}
+            <ul className="mt-3 divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
+              {routes.map((route) => (
+                <li key={`${route.method} ${route.path}`}>
+                  <OperationItem route={route} operation={paths[route.path]?.[route.method.toLowerCase()]} schemas={schemas} />
+                </li>
+              ))}
+            </ul>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function OperationItem({ route, operation, schemas }: { route: RouteDoc; operation?: Operation; schemas: Record<string, JsonSchema> }) {
+  const query = (operation?.parameters ?? []).filter((p) => p.in === "query" || p.in === "header");
+  const body = operation?.requestBody?.content["application/json"].schema;
+  return (
+    <details className="group" data-testid="api-operation">
+      <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
+        <MethodBadge method={route.method} />
+        <code className="font-mono text-sm font-medium break-all text-slate-900">{route.path}</code>
+        <span className="text-sm text-slate-600">{route.summary}</span>
+        <span className="ml-auto flex items-center gap-2">
+          <Badge tone={AUTH_TONES[route.auth]}>{AUTH_LABELS[route.auth]}</Badge>
+          <span aria-hidden="true" className="text-slate-400 transition-transform group-open:rotate-90">
+            ›
+          </span>
+        </span>
+      </summary>
+      <div className="space-y-4 border-t border-slate-100 bg-slate-50/50 px-4 py-4">
+        {route.description ? <p className="text-sm leading-6 text-slate-700">{route.description}</p> : null}
+        {route.pathParams ? (
+          <p className="text-sm text-slate-700">
+            {Object.entries(route.pathParams).map(([name, text]) => (
+              <span key={name} className="mr-3">
+                <Code>{name}</Code> {text}
+              </span>
+            ))}
+          </p>
+        ) : null}
+        {query.length ? (
+          <div>
+            <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Query and headers</p>
+            <SchemaFields
+              caption={`Parameters of ${route.method} ${route.path}`}
+              schemas={schemas}
+              schema={{
+                type: "object",
+                properties: Object.fromEntries(
+                  query.map((p) => [String(p.name), { ...(isSchema(p.schema) ? p.schema : {}), ...(p.description ? { description: p.description } : {}) }]),
+                ),
+                required: query.filter((p) => p.required).map((p) => String(p.name)),
+              }}
+            />
+          </div>
+        ) : null}
+        {body ? (
+          <div>
+            <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">JSON body</p>
+            <SchemaFields caption={`Body of ${route.method} ${route.path}`} schema={body} schemas={schemas} />
+          </div>
+        ) : null}
+        {route.example !== undefined && route.body ? (
+          <CodeBlock label="Example body" code={JSON.stringify(route.example, null, 2)} />
+        ) : null}
+        <div>
+          <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Responses</p>
+          <ul className="space-y-1 text-sm text-slate-700">
+            <li>
+              <span className="font-mono font-semibold text-green-700">{route.success.status}</span> {route.success.description}
+              {route.success.schema ? <> — <Code>{schemaName(route.success.schema)}</Code></> : null}
+            </li>
+            {routeErrors(route).map(([code, text]) => (
+              <li key={code}>
+                <span className="font-mono font-semibold text-red-700">{ERROR_STATUS[code]}</span> <Code>{code}</Code> {text}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </details>
+  );
+}
+
+function schemaName(schema: JsonSchema): string {
+  if (typeof schema.$ref === "string") return schema.$ref.split("/").pop() ?? "object";
+  const props = schema.properties;
+  if (typeof props === "object" && props !== null) return `{ ${Object.keys(props).join(", ")} }`;
+  return "object";
+}

@@ -1,0 +1,18 @@
+import { parseConfig } from "@/lib/config";
+import { JITTER, maxAttempts } from "@/lib/webhooks/retry-policy";
+
+// The documented numbers are the code's defaults (an operator may change them with env vars),
+// taken from the config parser with an empty environment so docs and code cannot disagree.
+export function documentedDefaults() {
+  const config = parseConfig({});
+  return {
+    retryDelaysMs: config.retryDelaysMs,
+    attempts: maxAttempts(config.retryDelaysMs),
+    jitterPercent: Math.round(JITTER * 100),
+    timeoutMs: config.timeoutMs,
+    disableAfterFailures: config.disableAfterFailures,
+    maxRetryAfterMs: config.maxRetryAfterMs,
+    apiKeyPerMinute: config.rateLimits.apiKeyPerMinute,
+    signUpPerHour: config.rateLimits.signUpPerHour,
+  };
+}
