@@ -70,6 +70,9 @@ describe("SSRF guard", () => {
       ["ftp://hooks.example.com/", prod, false],
       ["not a url", prod, false],
       ["http://localhost:4000/in", { production: false, allowPrivate: true }, true],
+      ["http://127.0.0.1:4000/in", { production: true, allowPrivate: true }, true],
+      ["http://localhost:4000/in", { production: true, allowPrivate: true }, true],
+      ["http://hooks.example.com/in", { production: true, allowPrivate: true }, false],
       ["http://hooks.example.com/in", { production: false, allowPrivate: false }, true],
       ["http://127.0.0.1/in", { production: false, allowPrivate: false }, false],
     ])("%s (%o) → allowed: %s", (url, opts, ok) => {

@@ -94,7 +94,12 @@ export function validateWebhookUrl(
     return { ok: false, reason: "must be an absolute URL, e.g. https://example.com/webhooks" };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return { ok: false, reason: "must use http or https" };
-  if (production && url.protocol !== "https:") return { ok: false, reason: "must use https" };
+  // With private targets allowed (dev, tests), plain http to a loopback or private address is
+  // accepted even in production mode: TLS to one's own machine adds nothing. Public hosts
+  // still need https in production.
+  if (production && url.protocol !== "https:" && !(allowPrivate && isPrivateHost(stripBrackets(url.hostname)))) {
+    return { ok: false, reason: "must use https" };
+  }
   if (url.username || url.password) return { ok: false, reason: "must not contain credentials" };
   if (allowPrivate) return { ok: true, url };
   const host = stripBrackets(url.hostname);
@@ -105,6 +110,11 @@ export function validateWebhookUrl(
     return { ok: false, reason: "must not point at an internal host name" };
   }
   return { ok: true, url };
+}
+
+function isPrivateHost(host: string): boolean {
+  if (isIP(host)) return forbiddenAddressReason(host) !== null;
+  return INTERNAL_HOST.test(host.replace(/\.$/, "")) || !host.includes(".");
 }
 
 function stripBrackets(host: string): string {
