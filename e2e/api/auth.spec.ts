@@ -41,7 +41,7 @@ test.describe("POST /api/signup", () => {
 
   test("answers malformed JSON with 400, not 500", async ({ baseURL }) => {
     const api = await anonymous(baseURL!);
-    const res = await api.post("/api/signup", { data: '{"email": "a@b.c", ', headers: { "content-type": "application/json" } });
+    const res = await api.post("/api/signup", { data: Buffer.from('{"email": "a@b.c", '), headers: { "content-type": "application/json" } });
     expect(res.status()).toBe(400);
     expect((await res.json()).error.code).toBe("bad_request");
     await api.dispose();

@@ -33,7 +33,7 @@ test("sign up, sign out, and sign back in through the forms", async ({ page }) =
   await expect(page.getByRole("heading", { name: "Welcome, Marta" })).toBeVisible();
   const account = page.getByRole("region", { name: "Your account" });
   await expect(account.getByText(person.accountName)).toBeVisible();
-  await expect(account.getByText("Advertiser")).toBeVisible();
+  await expect(account.getByText("Advertiser", { exact: true })).toBeVisible();
   await expect(account.getByText(person.email)).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
   await page.screenshot({ path: `${SCREENS}/dashboard-overview.png`, fullPage: true });
@@ -49,7 +49,7 @@ test("sign up, sign out, and sign back in through the forms", async ({ page }) =
   await page.getByLabel("Email").fill(person.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("don't match");
+  await expect(page.getByRole("alert").filter({ hasText: "don't match" })).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
   await page.screenshot({ path: `${SCREENS}/sign-in-error.png`, fullPage: true });
 
@@ -59,8 +59,9 @@ test("sign up, sign out, and sign back in through the forms", async ({ page }) =
   await page.waitForURL("**/dashboard/api-keys");
   await expect(page.getByRole("heading", { name: "API keys" })).toBeVisible();
 
-  // And the plain sign-in page goes to the overview.
-  await page.context().clearCookies();
+  // And, signed out again, the plain sign-in page goes to the overview.
+  await page.getByRole("region", { name: "Your account" }).getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL("**/sign-in**");
   await signInWithForm(page, person);
   await expect(page.getByRole("region", { name: "Your account" }).getByText(person.accountName)).toBeVisible();
 });
@@ -168,7 +169,7 @@ test("on a phone the navigation sits behind a Menu button", async ({ page, baseU
   await menu.click();
   await expect(menu).toHaveAttribute("aria-expanded", "true");
   const nav = page.getByRole("navigation", { name: "Main (mobile)" });
-  await expect(page.getByRole("region", { name: "Your account" }).getByText("Affiliate")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Your account" }).getByText("Affiliate", { exact: true })).toBeVisible();
   await page.screenshot({ path: `${SCREENS}/mobile-menu.png`, fullPage: true });
 
   await nav.getByRole("link", { name: "API keys" }).click();
