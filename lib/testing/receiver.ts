@@ -14,6 +14,7 @@ export type Behaviour =
   | { reset: true };
 
 export interface ReceivedRequest {
+  /** Arrival, epoch milliseconds with sub-millisecond precision. */
   at: number;
   method: string;
   path: string;
@@ -146,7 +147,7 @@ function inspect(
   const webhookId = one(headers["webhook-id"]);
   const attempt = one(headers["x-webhook-attempt"]);
   return {
-    at: Date.now(),
+    at: performance.timeOrigin + performance.now(), // epoch ms, sub-ms precision, comparable across processes
     method,
     path,
     headers: light ? {} : headers,

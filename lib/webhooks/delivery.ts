@@ -1,12 +1,13 @@
-import { and, eq, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db";
-import { deliveries, deliveryAttempts, events, webhooks } from "@/lib/db/schema";
+import { deliveries, events, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
-import { buildDeliveryHeaders, loadSigningSecrets } from "./signing";
+import { decryptSecret } from "./secrets";
+import { buildDeliveryHeaders } from "./signing";
 
 // THE delivery state machine: the one place that decides what an attempt's outcome does to a
 // delivery and its endpoint. The embedded worker and the Inngest function only decide WHEN to
@@ -20,6 +21,7 @@ import { buildDeliveryHeaders, loadSigningSecrets } from "./signing";
 // Two callers can race for one delivery (two workers, a duplicate Inngest event). Each attempt
 // first takes the delivery's lease; the bookkeeping then only commits if the lease is still
 // ours and attempt_count has not moved, so the same attempt is never recorded twice.
+// Two round trips per attempt (lease+load, then the bookkeeping), none while the HTTP call runs.
 
 export type ProcessResult =
   | { status: "succeeded" | "failed"; attemptNumber: number }
@@ -45,34 +47,19 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const now = opts.now ?? (() => new Date());
   const config = getConfig();
 
-  const leased = await takeLease(db, deliveryId, opts.owner, now());
-  if (!leased) return explainSkip(db, deliveryId, now());
-
-  const loaded = await db
-    .select({ delivery: deliveries, webhook: webhooks, body: events.body })
-    .from(deliveries)
-    .innerJoin(webhooks, and(eq(webhooks.id, deliveries.webhookId), eq(webhooks.accountId, deliveries.accountId)))
-    .innerJoin(events, eq(events.id, deliveries.eventId))
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, leased.accountId)))
-    .limit(1);
-  const row = loaded[0];
-  if (!row) return { status: "skipped", reason: "not_found" };
-  const { delivery, webhook } = row;
-  // An endpoint disabled while the delivery waited: hold it, unsent, until it is enabled again.
-  if (!webhook.enabled) {
-    await releaseLease(db, delivery.id, delivery.accountId, opts.owner);
-    return { status: "skipped", reason: "webhook_disabled" };
-  }
+  // One round trip: take the lease and load everything the attempt needs.
+  const delivery = await takeLease(db, deliveryId, opts.owner, now());
+  if (!delivery) return explainSkip(db, deliveryId, now());
 
   const attemptNumber = delivery.attemptCount + 1;
   const headers = buildDeliveryHeaders({
     deliveryId: delivery.id,
     eventType: delivery.eventType,
     attemptNumber,
-    body: row.body,
-    secrets: await loadSigningSecrets(db, webhook.id, now()),
+    body: delivery.body,
+    secrets: delivery.secrets.map(decryptSecret),
   });
-  const result = await sendWebhook({ url: webhook.url, headers, body: row.body, timeoutMs: config.timeoutMs });
+  const result = await sendWebhook({ url: delivery.url, headers, body: delivery.body, timeoutMs: config.timeoutMs });
 
   const next = decideNextStep({
     statusCode: result.statusCode,
@@ -85,63 +72,16 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const finishedAt = now();
   const nextAttemptAt = next.kind === "retry" ? new Date(finishedAt.getTime() + next.delayMs) : null;
 
-  const recorded = await db.transaction(async (tx) => {
-    const updated = await tx
-      .update(deliveries)
-      .set({
-        status: next.kind === "retry" ? "pending" : next.kind,
-        attemptCount: attemptNumber,
-        lastStatusCode: result.statusCode,
-        nextAttemptAt,
-        completedAt: next.kind === "retry" ? null : finishedAt,
-        lockedBy: null,
-        lockedUntil: null,
-        updatedAt: finishedAt,
-      })
-      .where(
-        and(
-          eq(deliveries.id, delivery.id),
-          eq(deliveries.accountId, delivery.accountId),
-          eq(deliveries.status, "pending"),
-          eq(deliveries.attemptCount, delivery.attemptCount),
-          eq(deliveries.lockedBy, opts.owner),
-        ),
-      )
-      .returning({ id: deliveries.id });
-    if (updated.length === 0) return false;
-
-    await tx.insert(deliveryAttempts).values(attemptRow(delivery.id, attemptNumber, result, headers));
-
-    if (next.kind === "succeeded") {
-      // Only touch the endpoint row when there is a streak to reset: a write per success would
-      // serialise every delivery to one endpoint on its row lock.
-      await tx
-        .update(webhooks)
-        .set({ consecutiveFailures: 0 })
-        .where(and(eq(webhooks.id, webhook.id), eq(webhooks.accountId, webhook.accountId), ne(webhooks.consecutiveFailures, 0)));
-    } else if (next.kind === "failed" && next.gone) {
-      await tx
-        .update(webhooks)
-        .set({
-          enabled: false,
-          disabledReason: `Disabled automatically: the endpoint answered 410 Gone on ${finishedAt.toISOString()}. Re-enable it once the URL accepts webhooks again.`,
-          updatedAt: finishedAt,
-        })
-        .where(and(eq(webhooks.id, webhook.id), eq(webhooks.accountId, webhook.accountId)));
-    } else if (next.kind === "failed") {
-      const limit = config.disableAfterFailures;
-      const streak = sql`${webhooks.consecutiveFailures} + 1`;
-      await tx
-        .update(webhooks)
-        .set({
-          consecutiveFailures: streak,
-          enabled: sql`case when ${streak} >= ${limit} then false else ${webhooks.enabled} end`,
-          disabledReason: sql`case when ${streak} >= ${limit} and ${webhooks.enabled} then ${disabledAfterFailuresReason(limit)} else ${webhooks.disabledReason} end`,
-          updatedAt: finishedAt,
-        })
-        .where(and(eq(webhooks.id, webhook.id), eq(webhooks.accountId, webhook.accountId)));
-    }
-    return true;
+  const recorded = await recordAttempt(db, {
+    delivery,
+    owner: opts.owner,
+    attempt: attemptRow(delivery.id, attemptNumber, result, headers),
+    status: next.kind === "retry" ? "pending" : next.kind,
+    nextAttemptAt,
+    finishedAt,
+    endpoint:
+      next.kind === "succeeded" ? "reset_streak" : next.kind === "failed" ? (next.gone ? "gone" : "count_failure") : "none",
+    disableAfterFailures: config.disableAfterFailures,
   });
 
   if (!recorded) {
@@ -172,40 +112,142 @@ function attemptRow(deliveryId: string, number: number, r: SendResult, requestHe
 }
 
 /**
- * Take (or renew) the lease of a due pending delivery; null when it is not ours to send now.
+ * Take (or renew) the lease of a due pending delivery of an enabled endpoint, and load what the
+ * attempt needs (URL, body, valid secrets newest first); null when it is not ours to send now.
  * By id alone: the engine works for every tenant, and learns the account from this row.
  */
 async function takeLease(db: Db, deliveryId: string, owner: string, now: Date) {
   const rows = await db
     .update(deliveries)
     .set({ lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs()) })
+    .from(webhooks)
+    // The join conditions live in WHERE: an UPDATE's joins may not refer to the updated table.
+    .innerJoin(events, sql`true`)
     .where(
       and(
         eq(deliveries.id, deliveryId),
+        eq(events.id, deliveries.eventId),
+        eq(webhooks.id, deliveries.webhookId),
+        eq(webhooks.accountId, deliveries.accountId),
+        eq(webhooks.enabled, true),
         eq(deliveries.status, "pending"),
         or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now)),
         or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now), eq(deliveries.lockedBy, owner)),
       ),
     )
-    .returning({ accountId: deliveries.accountId });
+    .returning({
+      id: deliveries.id,
+      accountId: deliveries.accountId,
+      webhookId: deliveries.webhookId,
+      eventType: deliveries.eventType,
+      attemptCount: deliveries.attemptCount,
+      budgetStart: deliveries.budgetStart,
+      url: webhooks.url,
+      body: events.body,
+      secrets: sql<string[]>`array(
+        select ${webhookSecrets.ciphertext} from ${webhookSecrets}
+        where ${webhookSecrets.webhookId} = ${webhooks.id}
+          and (${webhookSecrets.expiresAt} is null or ${webhookSecrets.expiresAt} > ${now.toISOString()}::timestamptz)
+        order by ${webhookSecrets.createdAt} desc, ${webhookSecrets.id} desc)`,
+    });
   return rows[0] ?? null;
 }
 
-async function releaseLease(db: Db, deliveryId: string, accountId: string, owner: string) {
-  await db
-    .update(deliveries)
-    .set({ lockedBy: null, lockedUntil: null })
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, accountId), eq(deliveries.lockedBy, owner)));
+type LeasedDelivery = NonNullable<Awaited<ReturnType<typeof takeLease>>>;
+
+interface AttemptRecord {
+  delivery: LeasedDelivery;
+  owner: string;
+  attempt: ReturnType<typeof attemptRow>;
+  status: "pending" | "succeeded" | "failed";
+  nextAttemptAt: Date | null;
+  finishedAt: Date;
+  /** What the outcome does to the endpoint. */
+  endpoint: "none" | "reset_streak" | "count_failure" | "gone";
+  disableAfterFailures: number;
+}
+
+/**
+ * The bookkeeping of one attempt, as ONE statement (data-modifying CTEs run atomically, in a
+ * single round trip): move the delivery, insert the attempt, update the endpoint. Nothing is
+ * written unless the delivery is still pending at the attempt count we read, under our lease.
+ */
+async function recordAttempt(db: Db, r: AttemptRecord): Promise<boolean> {
+  const { delivery: d, attempt: a } = r;
+  const at = r.finishedAt.toISOString();
+  const endpointUpdate = {
+    none: null,
+    // Only when there is a streak to reset: a write per success would serialise every delivery
+    // to one endpoint on its row lock.
+    reset_streak: sql`update webhooks set consecutive_failures = 0
+      where id = ${d.webhookId} and account_id = ${d.accountId} and consecutive_failures <> 0
+        and exists (select 1 from moved)`,
+    gone: sql`update webhooks set enabled = false, updated_at = ${at}::timestamptz,
+        disabled_reason = ${goneReason(r.finishedAt)}
+      where id = ${d.webhookId} and account_id = ${d.accountId} and exists (select 1 from moved)`,
+    count_failure: sql`update webhooks set
+        consecutive_failures = consecutive_failures + 1,
+        enabled = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int then false else enabled end,
+        disabled_reason = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int and enabled
+          then ${disabledAfterFailuresReason(r.disableAfterFailures)} else disabled_reason end,
+        updated_at = ${at}::timestamptz
+      where id = ${d.webhookId} and account_id = ${d.accountId} and exists (select 1 from moved)`,
+  }[r.endpoint];
+
+  const result = await db.execute(sql`
+    with moved as (
+      update deliveries set
+        status = ${r.status}::delivery_status,
+        attempt_count = ${a.number}::int,
+        last_status_code = ${a.statusCode}::int,
+        next_attempt_at = ${r.nextAttemptAt?.toISOString() ?? null}::timestamptz,
+        completed_at = ${r.status === "pending" ? null : at}::timestamptz,
+        locked_by = null,
+        locked_until = null,
+        updated_at = ${at}::timestamptz
+      where id = ${d.id} and account_id = ${d.accountId} and status = 'pending'
+        and attempt_count = ${d.attemptCount}::int and locked_by = ${r.owner}
+      returning id
+    ),
+    attempt as (
+      insert into delivery_attempts
+        (id, delivery_id, number, started_at, duration_ms, status_code, error, response_body_excerpt, request_headers)
+      select ${a.id}, moved.id, ${a.number}::int, ${a.startedAt.toISOString()}::timestamptz, ${a.durationMs}::int,
+        ${a.statusCode}::int, ${a.error}::text, ${a.responseBodyExcerpt}::text, ${JSON.stringify(a.requestHeaders)}::jsonb
+      from moved
+      returning id
+    )${endpointUpdate ? sql`, endpoint as (${endpointUpdate} returning id)` : sql``}
+    select count(*)::int as recorded from attempt`);
+  return Number(rowsOf(result)[0]?.recorded ?? 0) === 1;
+}
+
+/** `db.execute` answers with an array (postgres.js) or `{ rows }` (PGlite). */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result;
+  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows;
+  throw new Error("unexpected query result shape");
+}
+
+function goneReason(at: Date) {
+  return `Disabled automatically: the endpoint answered 410 Gone on ${at.toISOString()}. Re-enable it once the URL accepts webhooks again.`;
 }
 
 async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<ProcessResult> {
   const [d] = await db
-    .select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt, lockedUntil: deliveries.lockedUntil })
+    .select({
+      status: deliveries.status,
+      nextAttemptAt: deliveries.nextAttemptAt,
+      lockedUntil: deliveries.lockedUntil,
+      enabled: webhooks.enabled,
+    })
     .from(deliveries)
+    .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
     .where(eq(deliveries.id, deliveryId))
     .limit(1);
   if (!d) return { status: "skipped", reason: "not_found" };
   if (d.status !== "pending") return { status: "skipped", reason: "not_pending" };
+  // An endpoint disabled while the delivery waited: it is held, unsent, until re-enabled.
+  if (!d.enabled) return { status: "skipped", reason: "webhook_disabled" };
   if (d.nextAttemptAt && d.nextAttemptAt > now) {
     return { status: "skipped", reason: "not_due", nextAttemptAt: d.nextAttemptAt.toISOString() };
   }

@@ -1,8 +1,4 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
-import type { Queryable } from "@/lib/db";
-import { webhookSecrets } from "@/lib/db/schema";
-import { decryptSecret } from "./secrets";
 
 // Every delivery is signed twice, so receivers can use either scheme:
 //  - X-Webhook-Signature: t=<unix s>,v1=<hex HMAC-SHA256("<t>.<body>")>, keyed with the secret
@@ -84,19 +80,4 @@ export function verifySignatureHeader(
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   return match ? { ok: true, timestamp } : { ok: false, reason: "no v1 signature matches this secret" };
-}
-
-/** The secrets a delivery is signed with right now: current plus those in their grace period. */
-export async function loadSigningSecrets(db: Queryable, webhookId: string, now: Date = new Date()): Promise<string[]> {
-  const rows = await db
-    .select({ ciphertext: webhookSecrets.ciphertext })
-    .from(webhookSecrets)
-    .where(
-      and(
-        eq(webhookSecrets.webhookId, webhookId),
-        or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, now)),
-      ),
-    )
-    .orderBy(desc(webhookSecrets.createdAt), desc(webhookSecrets.id));
-  return rows.map((r) => decryptSecret(r.ciphertext));
 }
