@@ -40,8 +40,11 @@ export function AccountKindPicker({
               className={cn(
                 "relative flex cursor-pointer gap-3 rounded-lg border p-3 transition-colors",
                 "has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-brand-600",
-                checked ? "border-brand-500 bg-brand-50 ring-1 ring-brand-500" : "border-slate-300 bg-white hover:border-slate-400",
-                error && !checked ? "border-red-400" : null,
+                checked
+                  ? "border-brand-500 bg-brand-50 ring-1 ring-brand-500"
+                  : error
+                    ? "border-red-400 bg-white"
+                    : "border-slate-300 bg-white hover:border-slate-400",
               )}
             >
               <input

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useTransition, type FormEvent } from "react";
+import { useEffect, useRef, useState, useTransition, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -22,6 +22,12 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string | null }) {
   const [formError, setFormError] = useState<string | null>(null);
   const [duplicate, setDuplicate] = useState(false);
   const [pending, startTransition] = useTransition();
+  const form = useRef<HTMLFormElement>(null);
+
+  // After a failed attempt, put the cursor in the first field that needs fixing.
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"], fieldset[aria-describedby] input')?.focus();
+  }, [errors]);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -62,7 +68,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string | null }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
+    <form ref={form} onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
       {formError ? <Alert tone="error">{formError}</Alert> : null}
       {duplicate ? (
         <Alert tone="info">
