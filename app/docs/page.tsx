@@ -4,7 +4,7 @@ import { ApiReference } from "@/components/docs/api-reference";
 import { CodeBlock } from "@/components/docs/code-block";
 import { DocsToc, type TocItem } from "@/components/docs/docs-toc";
 import { EventCatalogue } from "@/components/docs/event-catalogue";
-import { Callout, Code, DocSection, H3, List, P, Table } from "@/components/docs/prose";
+import { Callout, Code, DocSection, H3, InlineText, List, P, Table } from "@/components/docs/prose";
 import { Brand } from "@/components/shell/brand";
 import { VerifySignatures } from "@/components/webhooks/verify-signatures";
 import { ERROR_STATUS } from "@/lib/api/errors";
@@ -236,11 +236,13 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
               caption="Delivery headers"
               head={["Header", "Example", "Meaning"]}
               rows={DELIVERY_HEADER_DOCS.map((h) => [
-                <Code key="n">{h.name}</Code>,
+                <Code key="n" className="whitespace-nowrap">
+                  {h.name}
+                </Code>,
                 <span key="e" className="font-mono text-xs break-all text-slate-600">
                   {exampleHeaderValue(h.name)}
                 </span>,
-                <span key="d">{h.description}</span>,
+                <InlineText key="d" text={h.description} />,
               ])}
             />
             <Callout title="Verify the raw bytes">

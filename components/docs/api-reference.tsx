@@ -5,7 +5,7 @@ import type { JsonSchema } from "@/lib/openapi/json-schema";
 import { ROUTES, type Auth, type Method, type RouteDoc } from "@/lib/openapi/routes";
 import { ERROR_STATUS } from "@/lib/api/errors";
 import { CodeBlock } from "./code-block";
-import { Code } from "./prose";
+import { Code, InlineText } from "./prose";
 import { SchemaFields, isSchema } from "./schema-fields";
 
 // The API reference, rendered from the same route list and OpenAPI document as /api/openapi.json.
@@ -79,12 +79,16 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
         </span>
       </summary>
       <div className="space-y-4 border-t border-slate-100 bg-slate-50/50 px-4 py-4">
-        {route.description ? <p className="text-sm leading-6 text-slate-700">{route.description}</p> : null}
+        {route.description ? (
+          <p className="text-sm leading-6 text-slate-700">
+            <InlineText text={route.description} />
+          </p>
+        ) : null}
         {route.pathParams ? (
           <p className="text-sm text-slate-700">
             {Object.entries(route.pathParams).map(([name, text]) => (
               <span key={name} className="mr-3">
-                <Code>{name}</Code> {text}
+                <Code>{name}</Code> <InlineText text={text} />
               </span>
             ))}
           </p>
@@ -123,7 +127,7 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
             </li>
             {routeErrors(route).map(([code, text]) => (
               <li key={code}>
-                <span className="font-mono font-semibold text-red-700">{ERROR_STATUS[code]}</span> <Code>{code}</Code> {text}
+                <span className="font-mono font-semibold text-red-700">{ERROR_STATUS[code]}</span> <Code>{code}</Code> <InlineText text={text} />
               </li>
             ))}
           </ul>

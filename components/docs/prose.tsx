@@ -29,8 +29,21 @@ export function P({ children, className }: { children: ReactNode; className?: st
   return <p className={cn("text-[15px] leading-7 text-slate-700", className)}>{children}</p>;
 }
 
-export function Code({ children }: { children: ReactNode }) {
-  return <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[0.85em] text-slate-800">{children}</code>;
+export function Code({ children, className }: { children: ReactNode; className?: string }) {
+  return (
+    <code className={cn("rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[0.85em] [overflow-wrap:anywhere] text-slate-800", className)}>
+      {children}
+    </code>
+  );
+}
+
+/** Text whose `backticked` parts are code: the route and header descriptions are written that way. */
+export function InlineText({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <Code key={i}>{part}</Code> : part))}
+    </>
+  );
 }
 
 export function List({ children, ordered = false }: { children: ReactNode; ordered?: boolean }) {

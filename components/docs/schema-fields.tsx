@@ -1,5 +1,5 @@
 import type { JsonSchema } from "@/lib/openapi/json-schema";
-import { Code, Table } from "./prose";
+import { Code, InlineText, Table } from "./prose";
 
 // Renders a JSON Schema object (from the OpenAPI document) as a table of fields.
 
@@ -66,7 +66,7 @@ export function SchemaFields({ schema, schemas, caption }: { schema: JsonSchema;
         </span>,
         required.includes(name) ? <span key="r" className="text-slate-900">required</span> : <span key="r" className="text-slate-500">optional</span>,
         <span key="d">
-          {description}
+          <InlineText text={description} />
           {notes.length ? <span className="block text-xs text-slate-500">{notes.join(" · ")}</span> : null}
         </span>,
       ];
