@@ -1,5 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/lib/db";
 import { deliveries, deliveryAttempts, type Delivery } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -21,6 +21,10 @@ import { enqueueEvent } from "./outbox";
 import { listDeliveriesQuery, retryFailedInput } from "./schemas";
 import { createWebhook, updateWebhook } from "./webhooks";
 
+// Open the database up front: PGlite's start belongs to the hook's budget, not the first test's.
+beforeAll(async () => {
+  await getDb();
+});
 afterAll(closeDb);
 
 async function accountWithWebhook(events: EventType[] = ["conversion.created", "conversion.approved"]) {

@@ -54,11 +54,14 @@ export const createWebhookInput = z.strictObject({
 });
 export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
 
-// PATCH: any subset of the create fields (the create schema made partial, without its
-// defaults), plus `discardHeld`. Re-enabling sends the deliveries held while the endpoint was
-// disabled; `{ enabled: true, discardHeld: true }` marks them failed instead (they can still
-// be sent later with replay or retry-failed). The dashboard learns how many are held from
-// `heldDeliveries` in GET /api/webhooks/:id and asks before re-enabling.
+// PATCH: any subset of the create fields, plus `discardHeld`. Built from the create fields made
+// partial WITHOUT their defaults: in zod 4 `createWebhookInput.partial()` still fills defaults
+// in, so `{ description: "x" }` would come out with `enabled: true` and re-enable the endpoint.
+//
+// Re-enabling sends the deliveries held while the endpoint was disabled; `{ enabled: true,
+// discardHeld: true }` marks them failed instead (replay or retry-failed can still send them).
+// The dashboard learns how many are held from `heldDeliveries` in GET /api/webhooks/:id and
+// asks before re-enabling.
 export const updateWebhookInput = z
   .strictObject({
     ...z.strictObject(webhookFields).partial().shape,
@@ -89,7 +92,12 @@ export const listDeliveriesQuery = z.object({
   event: z.preprocess(blankToUndefined, eventType.optional()),
   limit: z.preprocess(
     blankToUndefined,
-    z.coerce.number("limit must be a number.").int("limit must be a whole number.").min(1, "limit must be at least 1.").max(100, "limit can be at most 100.").default(20),
+    z.coerce
+      .number("limit must be a number.")
+      .int("limit must be a whole number.")
+      .min(1, "limit must be at least 1.")
+      .max(100, "limit can be at most 100.")
+      .default(20),
   ),
   cursor: z.preprocess(blankToUndefined, z.string().max(200, "The cursor is not valid.").optional()),
 });

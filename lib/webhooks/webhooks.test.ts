@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
 import { deliveries, webhookSecrets, webhooks } from "@/lib/db/schema";
@@ -19,6 +19,10 @@ import {
   updateWebhook,
 } from "./webhooks";
 
+// Open the database up front: PGlite's start belongs to the hook's budget, not the first test's.
+beforeAll(async () => {
+  await getDb();
+});
 afterAll(closeDb);
 
 const WEBHOOK_KEYS = [
@@ -207,6 +211,15 @@ describe("updating and deleting", () => {
     });
     expect(moved).toMatchObject({ description: "after", url: "https://elsewhere.example.test/in" });
     expect(moved.events).toEqual(["conversion.rejected", "conversion.approved"]);
+  });
+
+  it("editing a disabled endpoint's description leaves it disabled", async () => {
+    const { account } = await createTestAccount("advertiser");
+    const hook = await create(account.id, { enabled: false });
+    expect(hook.enabled).toBe(false);
+    const updated = await update(account.id, hook.id, { description: "still off" });
+    expect(updated).toMatchObject({ description: "still off", enabled: false });
+    expect(updated.disabledReason).toMatch(/dashboard/i);
   });
 
   it("the update schema refuses an empty patch and unknown fields", () => {
