@@ -57,7 +57,7 @@ test("sign up, sign out, and sign back in through the forms", async ({ page }) =
   await page.getByLabel("Password").fill(person.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL("**/dashboard/api-keys");
-  await expect(page.getByRole("heading", { name: "API keys" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API keys", exact: true })).toBeVisible();
 
   // And, signed out again, the plain sign-in page goes to the overview.
   await page.getByRole("region", { name: "Your account" }).getByRole("button", { name: "Sign out" }).click();
