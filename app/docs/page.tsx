@@ -233,7 +233,7 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
               you can test your verification code against this request (pass a fixed &quot;now&quot; — its timestamp is in the past).
             </P>
             <Table
-              caption="Delivery headers"
+              caption="Delivery headers" testId="delivery-headers"
               head={["Header", "Example", "Meaning"]}
               rows={DELIVERY_HEADER_DOCS.map((h) => [
                 <Code key="n" className="whitespace-nowrap">
@@ -311,7 +311,7 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
               </li>
             </List>
             <Table
-              caption="Default retry schedule"
+              caption="Default retry schedule" testId="retry-schedule"
               head={["Attempt", "Sent", "About this long after the event"]}
               rows={schedule.map((row) => [
                 row.attempt,
@@ -443,7 +443,7 @@ res.sendStatus(200);`}
               )}
             />
             <Table
-              caption="Error codes"
+              caption="Error codes" testId="error-codes"
               head={["Status", "code", "When"]}
               rows={ERROR_CODES.map((code) => [
                 <span key="s" className="font-mono">{ERROR_STATUS[code]}</span>,

@@ -68,9 +68,9 @@ export function Callout({ title, children, tone = "info" }: { title: string; chi
 }
 
 /** A plain table with a header row; cells are whatever the caller renders. */
-export function Table({ head, rows, caption }: { head: ReactNode[]; rows: ReactNode[][]; caption?: string }) {
+export function Table({ head, rows, caption, testId }: { head: ReactNode[]; rows: ReactNode[][]; caption?: string; testId?: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" data-testid={testId}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-slate-50">
