@@ -256,32 +256,35 @@ function XAxis({ frame: f, buckets, hours }: { frame: Frame; buckets: StatsBucke
 /** The numbers behind the chart, for screen readers. */
 function DataTable({ buckets, per }: { buckets: StatsBucket[]; per: string }) {
   const shown = buckets.filter((b) => b.succeeded + b.failed + b.pending > 0);
+  // sr-only on the wrapper: a table itself does not clip its cells, and would widen the page.
   return (
-    <table className="sr-only">
-      <caption>Deliveries and latency per {per} (only those with deliveries)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Starting</th>
-          <th scope="col">Succeeded</th>
-          <th scope="col">Failed</th>
-          <th scope="col">Pending</th>
-          <th scope="col">p50 latency</th>
-          <th scope="col">p95 latency</th>
-        </tr>
-      </thead>
-      <tbody>
-        {shown.map((b) => (
-          <tr key={b.bucketStart}>
-            <th scope="row">{formatBucket(b.bucketStart, 168)}</th>
-            <td>{b.succeeded}</td>
-            <td>{b.failed}</td>
-            <td>{b.pending}</td>
-            <td>{formatDuration(b.p50DurationMs)}</td>
-            <td>{formatDuration(b.p95DurationMs)}</td>
+    <div className="sr-only">
+      <table>
+        <caption>Deliveries and latency per {per} (only those with deliveries)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Starting</th>
+            <th scope="col">Succeeded</th>
+            <th scope="col">Failed</th>
+            <th scope="col">Pending</th>
+            <th scope="col">p50 latency</th>
+            <th scope="col">p95 latency</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {shown.map((b) => (
+            <tr key={b.bucketStart}>
+              <th scope="row">{formatBucket(b.bucketStart, 168)}</th>
+              <td>{b.succeeded}</td>
+              <td>{b.failed}</td>
+              <td>{b.pending}</td>
+              <td>{formatDuration(b.p50DurationMs)}</td>
+              <td>{formatDuration(b.p95DurationMs)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

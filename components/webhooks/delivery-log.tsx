@@ -4,12 +4,12 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { Alert, Badge, Button, Card, CardHeader, EmptyState, Spinner, StatusBadge } from "@/components/ui";
 import { errorMessage } from "@/lib/client/api";
-import { EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
+import { EVENT_TYPES } from "@/lib/webhooks/events";
 import { DELIVERY_STATUSES } from "@/lib/webhooks/schemas";
 import { DeliveryDetails } from "./delivery-details";
 import { formatRelative, pluralize } from "./format";
 import { useDeliveries, useReplayDelivery, useRetryFailed, webhookKeys, type DeliveryFilters } from "./queries";
-import type { Delivery, DeliveryStatus } from "./types";
+import type { Delivery } from "./types";
 
 const SELECT =
   "h-9 w-full rounded-md border border-slate-300 bg-white px-2 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100 sm:w-auto";
@@ -65,7 +65,10 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
               id={statusId}
               className={`${SELECT} mt-1`}
               value={filters.status ?? ""}
-              onChange={(e) => setFilters((f) => ({ ...f, status: (e.currentTarget.value || undefined) as DeliveryStatus | undefined }))}
+              onChange={(e) => {
+                const status = DELIVERY_STATUSES.find((s) => s === e.currentTarget.value);
+                setFilters((f) => ({ ...f, status }));
+              }}
             >
               <option value="">All statuses</option>
               {DELIVERY_STATUSES.map((s) => (
@@ -83,7 +86,10 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
               id={eventId}
               className={`${SELECT} mt-1`}
               value={filters.event ?? ""}
-              onChange={(e) => setFilters((f) => ({ ...f, event: (e.currentTarget.value || undefined) as EventType | undefined }))}
+              onChange={(e) => {
+                const event = EVENT_TYPES.find((t) => t === e.currentTarget.value);
+                setFilters((f) => ({ ...f, event }));
+              }}
             >
               <option value="">All events</option>
               {EVENT_TYPES.map((t) => (
