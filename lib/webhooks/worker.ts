@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getDb, getDbHandle } from "@/lib/db";
-import { deliveries, webhooks } from "@/lib/db/schema";
+import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
 import { log } from "@/lib/log";
-import { leaseMs, processDelivery } from "./delivery";
+import { leaseJoin, leaseMs, leasedColumns, processDelivery, type LeasedDelivery } from "./delivery";
 import { deliveryBus, DELIVERIES_CHANNEL, PROCESS_TAG } from "./engine";
 
 // The embedded engine: claims due deliveries in batches and runs the state machine on them.
@@ -28,8 +28,13 @@ export interface DeliveryWorkerOptions {
 }
 
 const MIN_IDLE_MS = 10;
+const IDLE_RECHECK_MS = 250;
 
-type Claim = { id: string; webhookId: string };
+type Claim = { delivery: LeasedDelivery; webhookId: string; claimedAt: number };
+
+// A claim loads what the attempt needs; used as loaded if the attempt starts within this long,
+// otherwise the state machine reloads it (the endpoint may have changed meanwhile).
+const FRESH_CLAIM_MS = 1000;
 
 export class DeliveryWorker {
   readonly id: string;
@@ -45,6 +50,8 @@ export class DeliveryWorker {
   private wakeRequested = false;
   private wakeSleeper: (() => void) | null = null;
   private slotSleeper: (() => void) | null = null;
+  private lastIdleCheck = 0;
+  private knownNextDue = Infinity;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryTimerAt = Infinity;
   private unlisten: (() => Promise<void>) | null = null;
@@ -186,6 +193,16 @@ export class DeliveryWorker {
    * worker's lease running out), but no longer than the poll interval.
    */
   private async idleWaitMs(): Promise<number> {
+    // Our own retries and new events wake us directly; this query only finds work scheduled by
+    // other processes, so under a steady stream of wake-ups it need not run every time.
+    const recheck = Math.min(IDLE_RECHECK_MS, this.pollMs);
+    const sinceCheck = Date.now() - this.lastIdleCheck;
+    if (sinceCheck < recheck) {
+      const untilDue = this.knownNextDue - Date.now();
+      // A known future due time, else (it was claimed meanwhile) wait for the next check.
+      return Math.max(MIN_IDLE_MS, untilDue > 0 ? Math.min(untilDue, recheck - sinceCheck) : recheck - sinceCheck);
+    }
+    this.lastIdleCheck = Date.now();
     const db = await getDb();
     const [row] = await db
       .select({
@@ -194,7 +211,8 @@ export class DeliveryWorker {
       .from(deliveries)
       .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
       .where(and(eq(deliveries.status, "pending"), eq(webhooks.enabled, true), this.scope()));
-    const next = row?.next ? new Date(row.next).getTime() - Date.now() : Infinity;
+    this.knownNextDue = row?.next ? new Date(row.next).getTime() : Infinity;
+    const next = this.knownNextDue - Date.now();
     // Due but not claimable (row locked by another claim in progress): look again shortly.
     return Math.min(this.pollMs, Math.max(MIN_IDLE_MS, next));
   }
@@ -222,12 +240,16 @@ export class DeliveryWorker {
       .orderBy(asc(deliveries.nextAttemptAt))
       .limit(limit)
       .for("update", { of: deliveries, skipLocked: true });
+    const claimedAt = Date.now();
     const claims = await db
       .update(deliveries)
       .set({ lockedBy: this.id, lockedUntil: new Date(now.getTime() + (this.claimLeaseMs ?? leaseMs())) })
-      .where(inArray(deliveries.id, due))
-      .returning({ id: deliveries.id, webhookId: deliveries.webhookId });
-    for (const claim of claims) {
+      .from(webhooks)
+      .innerJoin(events, sql`true`)
+      .where(and(inArray(deliveries.id, due), leaseJoin()))
+      .returning(leasedColumns(now));
+    for (const delivery of claims) {
+      const claim = { delivery, webhookId: delivery.webhookId, claimedAt };
       const list = this.queued.get(claim.webhookId) ?? [];
       list.push(claim);
       this.queued.set(claim.webhookId, list);
@@ -252,11 +274,12 @@ export class DeliveryWorker {
 
   private run(claim: Claim) {
     this.inFlightByEndpoint.set(claim.webhookId, (this.inFlightByEndpoint.get(claim.webhookId) ?? 0) + 1);
-    const task = processDelivery(claim.id, { owner: this.id })
+    const fresh = Date.now() - claim.claimedAt < FRESH_CLAIM_MS;
+    const task = processDelivery(claim.delivery.id, { owner: this.id, leased: fresh ? claim.delivery : undefined })
       .then((result) => {
         if (result.status === "pending") this.wakeAt(Date.parse(result.nextAttemptAt));
       })
-      .catch((err) => log.error("delivery attempt crashed", { workerId: this.id, deliveryId: claim.id, err }))
+      .catch((err) => log.error("delivery attempt crashed", { workerId: this.id, deliveryId: claim.delivery.id, err }))
       .finally(() => {
         this.inFlight.delete(task);
         const n = (this.inFlightByEndpoint.get(claim.webhookId) ?? 1) - 1;
@@ -283,7 +306,7 @@ export class DeliveryWorker {
   }
 
   private async releaseQueued() {
-    const ids = [...this.queued.values()].flat().map((c) => c.id);
+    const ids = [...this.queued.values()].flat().map((c) => c.delivery.id);
     this.queued.clear();
     this.queuedCount = 0;
     if (ids.length === 0) return;
