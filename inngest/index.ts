@@ -1,5 +1,6 @@
 import { deliverWebhook } from "./functions/deliver-webhook";
+import { pruneDeliveriesFunction } from "./functions/prune-deliveries";
 import { reconcileDeliveries } from "./functions/reconcile-deliveries";
 
 export { inngest } from "./client";
-export const functions = [deliverWebhook, reconcileDeliveries];
+export const functions = [deliverWebhook, reconcileDeliveries, pruneDeliveriesFunction];

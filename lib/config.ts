@@ -27,6 +27,8 @@ const envSchema = z.object({
   WEBHOOK_SECRET_KEY: z.string().optional(),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().positive().default(20),
   WEBHOOK_MAX_RETRY_AFTER_MS: z.coerce.number().int().nonnegative().default(3_600_000),
+  // Finished deliveries (and their attempts and orphaned events) older than this are pruned.
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   DEMO_SEED: bool.optional(),
   // Rate limits (lib/api/rate-limit.ts); 0 turns one off.
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
@@ -75,6 +77,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     secretKey: e.WEBHOOK_SECRET_KEY ?? "dev-only-webhook-secret-key-not-for-production",
     disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
     maxRetryAfterMs: e.WEBHOOK_MAX_RETRY_AFTER_MS,
+    retentionDays: e.WEBHOOK_RETENTION_DAYS,
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === "development",
     rateLimits: {
       apiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { getConfig } from "@/lib/config";
 import { closeDb, getDbHandle } from "@/lib/db";
 import { log } from "@/lib/log";
+import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
 import { DeliveryWorker } from "@/lib/webhooks/worker";
 
 const { values } = parseArgs({
@@ -29,6 +30,8 @@ const worker = new DeliveryWorker({
   concurrency: values.concurrency ? Number(values.concurrency) : undefined,
 });
 await worker.start();
+// Hourly retention (lib/webhooks/retention.ts); idempotent, so every worker process may run it.
+startRetentionSchedule();
 console.log(JSON.stringify({ msg: "worker ready", workerId: worker.id, pid: process.pid }));
 
 let stopping = false;
@@ -37,7 +40,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info("worker stopping", { signal, workerId: worker.id });
   try {
-    await worker.stop();
+    await Promise.all([worker.stop(), stopRetentionSchedule()]);
     await closeDb();
   } finally {
     process.exit(0);

@@ -3,6 +3,7 @@ import { getDbHandle, pgliteLocation } from "@/lib/db";
 import { seedDemoData } from "@/lib/demo/seed";
 import { log } from "@/lib/log";
 import { describeDeliveryEngine, startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
+import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
 
 /**
  * Server start-up (from instrumentation.ts, Node runtime only, never during `next build`):
@@ -26,6 +27,8 @@ export async function startServer(): Promise<void> {
 
   log.info(`webhook delivery engine: ${describeDeliveryEngine()}`);
   await startDeliveryEngine();
+  // Retention: the inngest engine has its prune-deliveries cron; the embedded one a timer here.
+  if (config.engine === "embedded") startRetentionSchedule();
   stopWorkerOnShutdown();
 }
 
@@ -36,7 +39,7 @@ function stopWorkerOnShutdown() {
   flag.__pmShutdownHooked = true;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      stopDeliveryEngine()
+      Promise.all([stopDeliveryEngine(), stopRetentionSchedule()])
         .catch((err) => log.error("stopping the delivery worker failed", { err }))
         .finally(() => process.exit(0));
     });
