@@ -147,7 +147,7 @@ function BarsChart({ buckets, width, hours, label }: { buckets: StatsBucket[]; w
   const gap = f.band > 6 ? Math.min(4, f.band * 0.2) : 0.5;
   return (
     <svg width={f.width} height={f.height} role="img" aria-label={label} className="block max-w-full overflow-visible">
-      <YAxis frame={f} ticks={ticks(max).filter(Number.isInteger)} y={y} format={(v) => String(v)} />
+      <YAxis frame={f} ticks={countTicks(max)} y={y} format={(v) => String(v)} />
       {buckets.map((b, i) => {
         const x = f.x(i) + gap / 2;
         const w = Math.max(1, f.band - gap);
@@ -323,6 +323,11 @@ function niceMax(v: number) {
   const exp = Math.pow(10, Math.floor(Math.log10(v)));
   for (const m of [1, 2, 5, 10]) if (m * exp >= v) return m * exp;
   return 10 * exp;
+}
+
+/** Whole-number ticks: every one up to 5, else 0, half and the top (niceMax keeps those whole). */
+function countTicks(max: number) {
+  return max <= 5 ? Array.from({ length: max + 1 }, (_, i) => i) : [0, max / 2, max];
 }
 
 function ticks(max: number) {

@@ -72,21 +72,21 @@ function WebhookRow({ webhook, stats, statsLoading }: { webhook: Webhook; stats?
 }
 
 function EndpointHealth({ stats, loading }: { stats?: WebhookSummaryStats; loading: boolean }) {
-  if (loading) return <p className="text-sm text-slate-400 md:w-56 md:text-right">Loading 24 h stats…</p>;
+  if (loading) return <p className="text-sm text-slate-400 md:w-72 md:text-right">Loading 24 h stats…</p>;
   if (!stats || stats.total === 0) {
-    return <p className="text-sm text-slate-500 md:w-56 md:text-right">No deliveries in the past 24 h</p>;
+    return <p className="text-sm text-slate-500 md:w-72 md:text-right">No deliveries in the past 24 h</p>;
   }
   return (
-    <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm md:w-56 md:text-right">
+    <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm md:w-72 md:text-right">
       <dt className="text-slate-500">Success (24 h)</dt>
       <dd className="font-medium text-slate-900 tabular-nums">
         {formatPercent(stats.successRate)}
         <span className="sr-only">, {pluralize(stats.total, "delivery", "deliveries")}</span>
       </dd>
       <dt className="text-slate-500">Last delivery</dt>
-      <dd className="flex items-center gap-1.5 md:justify-end">
+      <dd className="flex flex-wrap items-center gap-1.5 md:justify-end">
         {stats.lastStatus ? <StatusBadge status={stats.lastStatus} /> : null}
-        <span className="text-slate-700">{formatRelative(stats.lastDeliveryAt)}</span>
+        <span className="whitespace-nowrap text-slate-700">{formatRelative(stats.lastDeliveryAt)}</span>
       </dd>
       <dt className="text-slate-500">Deliveries</dt>
       <dd className="text-slate-700 tabular-nums">
