@@ -77,7 +77,7 @@ function EndpointHealth({ stats, loading }: { stats?: WebhookSummaryStats; loadi
     return <p className="text-sm text-slate-500 md:w-72 md:text-right">No deliveries in the past 24 h</p>;
   }
   return (
-    <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm md:w-72 md:text-right">
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm md:w-72 md:text-right">
       <dt className="text-slate-500">Success (24 h)</dt>
       <dd className="font-medium text-slate-900 tabular-nums">
         {formatPercent(stats.successRate)}
