@@ -106,6 +106,7 @@ export const ROUTES: RouteSpec[] = [
   // Public
   { method: "POST", path: "/api/signup", auth: "public", json: true, body: () => exampleSignup(), ok: 201 },
   { method: "GET", path: "/api/health", auth: "public", json: false, ok: 200 },
+  { method: "GET", path: "/api/openapi.json", auth: "public", json: false, ok: 200 },
 ];
 
 /** Routes served by frameworks, not by our handlers: next-auth and Inngest have their own contracts. */
