@@ -85,24 +85,44 @@ export function startOwnCluster(port: number) {
   // initdb refuses root: run the server tools as postgres.
   const pg = (bin: string, args: string[]) =>
     execFileSync(root ? "runuser" : path.join(PG_BIN, bin), root ? ["-u", "postgres", "--", path.join(PG_BIN, bin), ...args] : args, {
-      stdio: ["ignore", "ignore", "pipe"],
+      // Nothing piped: the server pg_ctl starts inherits these and would hold a pipe open.
+      stdio: "ignore",
     });
   pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   const opts = `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
   pg("pg_ctl", ["-D", data, "-l", path.join(dir, "pg.log"), "-o", opts, "-w", "start"]);
+  const stopSync = () => {
+    try {
+      pg("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    } catch {
+      /* already down */
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Interrupted (Ctrl-C, a CI timeout): never leave the cluster running.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopSync();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   execFileSync(path.join(PG_BIN, "psql"), ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", "create database app"]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/app`,
     /** pg_ctl restart -m fast: every connection is cut, the server is back within a moment. */
-    restart() {
-      pg("pg_ctl", ["-D", data, "-m", "fast", "-w", "restart"]);
+    async restartAsync() {
+      const args = ["-D", data, "-m", "fast", "-w", "restart"];
+      const bin = path.join(PG_BIN, "pg_ctl");
+      await new Promise<void>((resolve, reject) =>
+        spawn(root ? "runuser" : bin, root ? ["-u", "postgres", "--", bin, ...args] : args, { stdio: "ignore" })
+          .once("error", reject)
+          .once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`pg_ctl restart exited ${code}`)))),
+      );
     },
     stop() {
-      try {
-        pg("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      stopSync();
     },
   };
 }
@@ -232,6 +252,10 @@ export async function emitStream(opts: {
   batch?: number;
   prefix: string;
   onError?: (err: unknown) => void;
+  /** Backpressure: keep at most this many events emitted but not yet received. */
+  maxAhead?: number;
+  received?: () => Promise<number>;
+  onBatch?: (emitted: number) => void;
 }) {
   const db = await getDb();
   const batch = opts.batch ?? 50;
@@ -242,6 +266,10 @@ export async function emitStream(opts: {
     const due = start + (from * 1000) / opts.ratePerS;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
+    if (opts.maxAhead && opts.received) {
+      // A stream, not a dump: the breaks below then happen while events are still coming.
+      while (from - (await opts.received()) > opts.maxAhead) await sleep(20);
+    }
     const to = Math.min(from + batch, opts.total);
     for (;;) {
       try {
@@ -258,6 +286,7 @@ export async function emitStream(opts: {
           return out;
         });
         await wakeDeliveryEngine(ids);
+        opts.onBatch?.(to);
         break;
       } catch (err) {
         opts.onError?.(err);
@@ -270,7 +299,10 @@ export async function emitStream(opts: {
             .from(events)
             .where(sql`${events.body} like ${`%"id":"${opts.prefix}${from}"%`}`)
             .limit(1);
-          if (row) break;
+          if (row) {
+            opts.onBatch?.(to);
+            break;
+          }
         } catch {
           /* still down: try the batch again after the pause */
         }

@@ -141,7 +141,8 @@ export async function runStreamScenario(opts: StreamOptions): Promise<Promises> 
   try {
     await supervisor.start();
     const prefix = `conv_rel_${randomString(6)}_`;
-    const disrupted: { atReceived: number; claimed: number; seconds: number }[] = [];
+    const disrupted: { atReceived: number; emitted: number; claimed: number; seconds: number }[] = [];
+    let emittedSoFar = 0;
 
     const monitor = (async () => {
       for (const d of opts.disruptions) {
@@ -150,7 +151,7 @@ export async function runStreamScenario(opts: StreamOptions): Promise<Promises> 
         const atReceived = await receiver.count();
         const claimed = await d.run({ supervisor });
         for (const id of claimed) mayArriveTwice.add(id);
-        disrupted.push({ atReceived, claimed: claimed.length, seconds: round((performance.now() - t0) / 1000) });
+        disrupted.push({ atReceived, emitted: emittedSoFar, claimed: claimed.length, seconds: round((performance.now() - t0) / 1000) });
       }
     })();
     const emitted = await emitStream({
@@ -159,6 +160,9 @@ export async function runStreamScenario(opts: StreamOptions): Promise<Promises> 
       ratePerS: opts.ratePerS,
       prefix,
       onError: () => emitErrors++,
+      maxAhead: 400,
+      received: () => receiver.count(),
+      onBatch: (n) => void (emittedSoFar = n),
     });
     await monitor;
 
@@ -215,7 +219,11 @@ export async function runStreamScenario(opts: StreamOptions): Promise<Promises> 
       duplicatesUnexplained.slice(0, 5),
     );
     promises.check(report.invalidSignatures === 0, "every request carried valid signatures (both schemes)", report.invalidSignatures);
-    promises.check(disrupted.length === opts.disruptions.length, "every disruption happened mid-stream", disrupted);
+    promises.check(
+      disrupted.length === opts.disruptions.length && disrupted.every((d) => d.emitted < opts.events),
+      "every disruption happened mid-stream (while events were still being emitted)",
+      disrupted,
+    );
     if (!opts.workerMayExit) promises.check(supervisor.unexpectedExits === 0, "the worker never exited on its own", supervisor.unexpectedExits);
   } finally {
     await supervisor.stop();
