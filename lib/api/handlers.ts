@@ -22,7 +22,12 @@ export function withPublic<P extends Params = Params>(
 ) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
-      return await handler(req, { params: await ctx.params });
+      const params = await ctx.params;
+      // No id contains NUL, and PostgreSQL text cannot hold one: such a path names nothing.
+      if (Object.values(params).some((v) => (Array.isArray(v) ? v.join("") : (v ?? "")).includes("\u0000"))) {
+        throw new ApiError("not_found", "Nothing exists at this path.");
+      }
+      return await handler(req, { params });
     } catch (err) {
       return errorResponse(err);
     }
