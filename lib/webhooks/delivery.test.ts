@@ -102,6 +102,19 @@ describe("processDelivery", () => {
     expect(attempt!.requestHeaders["webhook-id"]).toBe(deliveryId);
   });
 
+  it("records an attempt that sent nothing, with the reason, when the secret cannot be decrypted", async () => {
+    const { deliveryId } = await setUp();
+    // Encrypted under another WEBHOOK_SECRET_KEY: what an operator who changed the key would see.
+    process.env.WEBHOOK_SECRET_KEY = "a-different-key-than-the-one-that-encrypted-it";
+    resetConfigForTests();
+    const result = await processDelivery(deliveryId, { owner: "t" }).finally(() => delete process.env.WEBHOOK_SECRET_KEY);
+    expect(result).toMatchObject({ status: "pending", attemptNumber: 1 });
+    expect(receiver.received).toHaveLength(0);
+    const [attempt] = await getAttempts(deliveryId);
+    expect(attempt).toMatchObject({ number: 1, statusCode: null });
+    expect(attempt!.error).toMatch(/could not be decrypted.*WEBHOOK_SECRET_KEY/);
+  });
+
   it("makes exactly 4 attempts against a failing receiver, then marks the delivery failed", async () => {
     receiver.respondWith({ status: 500, body: "boom" });
     const { deliveryId, webhookId } = await setUp();

@@ -58,14 +58,19 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   if (!delivery) return explainSkip(db, deliveryId, now());
 
   const attemptNumber = delivery.attemptCount + 1;
+  const secrets = readSecrets(delivery);
   const headers = buildDeliveryHeaders({
     deliveryId: delivery.id,
     eventType: delivery.eventType,
     attemptNumber,
     body: delivery.body,
-    secrets: delivery.secrets.map(decryptSecret),
+    secrets: secrets ?? [],
   });
-  const result = await sendWebhook({ url: delivery.url, headers, body: delivery.body, timeoutMs: config.timeoutMs });
+  // An unreadable secret is an operator problem (WEBHOOK_SECRET_KEY changed): record it as a
+  // failed attempt that sent nothing, visible in the log, instead of crashing on every claim.
+  const result = secrets
+    ? await sendWebhook({ url: delivery.url, headers, body: delivery.body, timeoutMs: config.timeoutMs })
+    : unsentAttempt(now(), UNREADABLE_SECRET);
 
   const next = decideNextStep({
     statusCode: result.statusCode,
@@ -97,6 +102,22 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   }
   if (next.kind === "retry") return { status: "pending", attemptNumber, nextAttemptAt: nextAttemptAt!.toISOString() };
   return { status: next.kind, attemptNumber };
+}
+
+const UNREADABLE_SECRET =
+  "Not sent: the endpoint's signing secret could not be decrypted (was WEBHOOK_SECRET_KEY changed?). Rotate the secret with no grace period, then replay.";
+
+function readSecrets(delivery: LeasedDelivery): string[] | null {
+  try {
+    return delivery.secrets.map(decryptSecret);
+  } catch (err) {
+    log.error("signing secret could not be decrypted", { deliveryId: delivery.id, err });
+    return null;
+  }
+}
+
+function unsentAttempt(at: Date, error: string): SendResult {
+  return { startedAt: at, durationMs: 0, statusCode: null, error, responseBodyExcerpt: null, retryAfter: null };
 }
 
 export function disabledAfterFailuresReason(limit: number): string {
