@@ -4,10 +4,11 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 // e2e runs against a production build (`next build` first; scripts/test.sh does it) served by
-// `next start`, on PostgreSQL when DATABASE_URL is set, else on a fresh file-backed PGlite.
+// `next start`, on PostgreSQL when E2E_DATABASE_URL or DATABASE_URL is set (scripts/test.sh
+// gives it a database of its own), else on a fresh file-backed PGlite.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
-const databaseUrl = process.env.DATABASE_URL || `pglite://${path.join(os.tmpdir(), `pm-e2e-${process.pid}-${Date.now()}`)}`;
+const databaseUrl = process.env.E2E_DATABASE_URL || process.env.DATABASE_URL || `pglite://${path.join(os.tmpdir(), `pm-e2e-${process.pid}-${Date.now()}`)}`;
 
 // Debian's chromium where it exists (Playwright cannot download its own browser here).
 const SYSTEM_CHROMIUM = "/usr/bin/chromium";

@@ -11,4 +11,8 @@ npx vitest run
 echo "── next build"
 npx next build
 echo "── playwright (api, dashboard)"
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  E2E_DATABASE_URL=$(npx tsx scripts/create-e2e-database.mts)
+  export E2E_DATABASE_URL
+fi
 npx playwright test
