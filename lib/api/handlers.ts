@@ -22,7 +22,8 @@ export function withPublic<P extends Params = Params>(
 ) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
-      const params = await ctx.params;
+      // Routes without dynamic segments get no params object at all.
+      const params = ((await ctx?.params) ?? {}) as P;
       // No id contains NUL, and PostgreSQL text cannot hold one: such a path names nothing.
       if (Object.values(params).some((v) => (Array.isArray(v) ? v.join("") : (v ?? "")).includes("\u0000"))) {
         throw new ApiError("not_found", "Nothing exists at this path.");
