@@ -240,7 +240,9 @@ async function recordAttempt(db: Db, r: AttemptRecord): Promise<boolean> {
         enabled = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int then false else enabled end,
         disabled_reason = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int and enabled
           then ${disabledAfterFailuresReason(r.disableAfterFailures)} else disabled_reason end,
-        updated_at = ${at}::timestamptz
+        -- updated_at tracks the endpoint's settings: it moves only when the engine disables it.
+        updated_at = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int and enabled
+          then ${at}::timestamptz else updated_at end
       where id = ${d.webhookId} and account_id = ${d.accountId} and exists (select 1 from moved)`,
   }[r.endpoint];
 
