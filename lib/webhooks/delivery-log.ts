@@ -130,8 +130,10 @@ export async function replayDelivery(accountId: string, deliveryId: string) {
     if (!existing) throw deliveryNotFound();
     throw new ApiError("conflict", "This delivery is already pending; it will be sent (again) shortly.");
   }
+  // Read before waking: the 202 describes the delivery as queued, not a race with its next attempt.
+  const queued = await getDelivery(accountId, deliveryId);
   await wakeDeliveryEngine([deliveryId]);
-  return getDelivery(accountId, deliveryId);
+  return queued;
 }
 
 /** Every failed delivery of the account (optionally one endpoint, created in [since, until)) is sent again. */
