@@ -91,7 +91,10 @@ export function startOwnCluster(port: number) {
   pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   const opts = `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
   pg("pg_ctl", ["-D", data, "-l", path.join(dir, "pg.log"), "-o", opts, "-w", "start"]);
+  let stopped = false;
   const stopSync = () => {
+    if (stopped) return;
+    stopped = true;
     try {
       pg("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
     } catch {
@@ -106,6 +109,8 @@ export function startOwnCluster(port: number) {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  // Even when the scenario dies of an uncaught error.
+  process.once("exit", stopSync);
   execFileSync(path.join(PG_BIN, "psql"), ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", "create database app"]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/app`,
@@ -122,6 +127,7 @@ export function startOwnCluster(port: number) {
     stop() {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("exit", stopSync);
       stopSync();
     },
   };
@@ -256,59 +262,67 @@ export async function emitStream(opts: {
   maxAhead?: number;
   received?: () => Promise<number>;
   onBatch?: (emitted: number) => void;
+  lanes?: number;
 }) {
   const db = await getDb();
   const batch = opts.batch ?? 50;
   const sample = EVENT_CATALOGUE["conversion.created"].sample;
   const start = performance.now();
   let retries = 0;
-  for (let from = 0; from < opts.total; from += batch) {
-    const due = start + (from * 1000) / opts.ratePerS;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    if (opts.maxAhead && opts.received) {
-      // A stream, not a dump: the breaks below then happen while events are still coming.
-      while (from - (await opts.received()) > opts.maxAhead) await sleep(20);
-    }
-    const to = Math.min(from + batch, opts.total);
-    for (;;) {
-      try {
-        const ids = await db.transaction(async (tx) => {
-          const out: string[] = [];
-          for (let i = from; i < to; i++) {
-            const { deliveryIds } = await enqueueEvent(tx, {
-              type: "conversion.created",
-              data: { ...sample, id: `${opts.prefix}${i}` },
-              recipientAccountIds: [opts.accountIds[i % opts.accountIds.length]!],
-            });
-            out.push(...deliveryIds);
-          }
-          return out;
-        });
-        await wakeDeliveryEngine(ids);
-        opts.onBatch?.(to);
-        break;
-      } catch (err) {
-        opts.onError?.(err);
-        retries++;
-        await sleep(200);
-        // Committed after all? (The commit can succeed and its answer still be lost.)
+  // Several transactions at once (lanes): one at a time, the outbox writes would be the bottleneck.
+  let nextBatch = 0;
+  let emitted = 0;
+  const takeBatch = () => (nextBatch += batch) - batch;
+  const lane = async () => {
+    for (let from = takeBatch(); from < opts.total; from = takeBatch()) {
+      const due = start + (from * 1000) / opts.ratePerS;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (opts.maxAhead && opts.received) {
+        // A stream, not a dump: the breaks below then happen while events are still coming.
+        while (from - (await opts.received()) > opts.maxAhead) await sleep(20);
+      }
+      const to = Math.min(from + batch, opts.total);
+      for (;;) {
         try {
-          const [row] = await db
-            .select({ id: events.id })
-            .from(events)
-            .where(sql`${events.body} like ${`%"id":"${opts.prefix}${from}"%`}`)
-            .limit(1);
-          if (row) {
-            opts.onBatch?.(to);
-            break;
+          const ids = await db.transaction(async (tx) => {
+            const out: string[] = [];
+            for (let i = from; i < to; i++) {
+              const { deliveryIds } = await enqueueEvent(tx, {
+                type: "conversion.created",
+                data: { ...sample, id: `${opts.prefix}${i}` },
+                recipientAccountIds: [opts.accountIds[i % opts.accountIds.length]!],
+              });
+              out.push(...deliveryIds);
+            }
+            return out;
+          });
+          await wakeDeliveryEngine(ids);
+          opts.onBatch?.((emitted += to - from));
+          break;
+        } catch (err) {
+          opts.onError?.(err);
+          retries++;
+          await sleep(200);
+          // Committed after all? (The commit can succeed and its answer still be lost.)
+          try {
+            const [row] = await db
+              .select({ id: events.id })
+              .from(events)
+              .where(sql`${events.body} like ${`%"id":"${opts.prefix}${from}"%`}`)
+              .limit(1);
+            if (row) {
+              opts.onBatch?.((emitted += to - from));
+              break;
+            }
+          } catch {
+            /* still down: try the batch again after the pause */
           }
-        } catch {
-          /* still down: try the batch again after the pause */
         }
       }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: opts.lanes ?? 4 }, lane));
   return { emitSeconds: (performance.now() - start) / 1000, retries };
 }
 

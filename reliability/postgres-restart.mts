@@ -6,10 +6,11 @@
 import { and, eq, gt } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { deliveries } from "@/lib/db/schema";
-import { startOwnCluster } from "./lib";
+import { startOwnCluster, waitUntil } from "./lib";
 import { runStreamScenario } from "./stream";
 
 const scenario = "postgres-restart";
+const ATTEMPT_TIMEOUT_MS = 2000; // WEBHOOK_TIMEOUT_MS given to the worker (stream.ts)
 const cluster = startOwnCluster(Number(process.env.REL_PGPORT ?? 55450));
 let promises;
 try {
@@ -23,14 +24,23 @@ try {
       {
         atFraction: 0.4,
         async run() {
-          // What is claimed right now may be sent and its outcome lost with the connection.
+          // Restart at a moment something is claimed, so attempts are in flight. An attempt that
+          // reached the receiver while the database went away may have had its outcome lost with
+          // the connection; its lease (timeout 2 s + 5 s) runs out and it is sent again. So a
+          // duplicate is explained when its first receipt falls between one attempt timeout
+          // before the restart and a moment after the database is back.
           const db = await getDb();
-          const claimed = await db
-            .select({ id: deliveries.id })
-            .from(deliveries)
-            .where(and(eq(deliveries.status, "pending"), gt(deliveries.lockedUntil, new Date())));
+          const claimedNow = () =>
+            db
+              .select({ id: deliveries.id })
+              .from(deliveries)
+              .where(and(eq(deliveries.status, "pending"), gt(deliveries.lockedUntil, new Date())));
+          let claimed: { id: string }[] = [];
+          await waitUntil(async () => (claimed = await claimedNow()).length > 0, 3000, 5);
+          const down = Date.now();
           await cluster.restartAsync();
-          return claimed.map((r) => r.id);
+          const up = Date.now();
+          return { ids: claimed.map((r) => r.id), window: [down - ATTEMPT_TIMEOUT_MS - 1000, up + 2000] };
         },
       },
     ],

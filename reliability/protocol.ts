@@ -10,7 +10,7 @@ export type ReceiverCommand =
   | { type: "report" }
   | { type: "close" };
 
-/** One request: webhook-id, the event's data.id, what was answered (0 = hang, -1 = reset). */
-export type ReceivedRow = [webhookId: string, dataId: string, answered: number];
+/** One request: webhook-id, the event's data.id, what was answered (0 = hang, -1 = reset), arrival (epoch ms). */
+export type ReceivedRow = [webhookId: string, dataId: string, answered: number, at: number];
 
 export type ReceiverReport = { rows: ReceivedRow[]; invalidSignatures: number; answered: Record<string, number> };

@@ -30,17 +30,18 @@ const server = createServer((req, res) => {
     } catch {
       dataId = "<unparseable>";
     }
+    const at = Date.now();
     const roll = Math.random();
     if (chaos && roll < chaos.reset) {
-      rows.push([webhookId, dataId, -1]);
+      rows.push([webhookId, dataId, -1, at]);
       res.socket?.resetAndDestroy();
     } else if (chaos && roll < chaos.reset + chaos.hang) {
-      rows.push([webhookId, dataId, 0]); // never answered; the sender times out
+      rows.push([webhookId, dataId, 0, at]); // never answered; the sender times out
     } else if (chaos && roll < chaos.reset + chaos.hang + chaos.fail500) {
-      rows.push([webhookId, dataId, 500]);
+      rows.push([webhookId, dataId, 500, at]);
       res.writeHead(500, { "content-type": "text/plain" }).end("chaos");
     } else {
-      rows.push([webhookId, dataId, 200]);
+      rows.push([webhookId, dataId, 200, at]);
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     }
   });
