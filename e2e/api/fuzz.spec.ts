@@ -1,4 +1,5 @@
 import { expect, test, type APIResponse } from "@playwright/test";
+import { ERROR_STATUS as STATUS_BY_CODE } from "@/lib/api/errors";
 import fc from "fast-check";
 import {
   ROUTES,
@@ -15,22 +16,14 @@ import {
   type RouteSpec,
 } from "../support/routes";
 
+// Looked up by whatever code a response carries, known or not.
+const ERROR_STATUS: Record<string, number> = STATUS_BY_CODE;
+
 // Bad input, generated: every JSON endpoint gets wrong types, missing and extra fields, huge and
 // odd strings, deep nesting, invalid JSON, oversized and non-UTF-8 bodies; every path id and
 // query string gets odd values. The server must never answer 5xx, every error must be the
 // envelope with a known code and its status, and a rejected request must write nothing.
 
-const ERROR_STATUS: Record<string, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unprocessable: 422,
-  rate_limited: 429,
-  internal: 500,
-};
 const NUM_RUNS = 25;
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 

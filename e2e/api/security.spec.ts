@@ -1,4 +1,5 @@
 import { expect, test, type APIResponse } from "@playwright/test";
+import { ERROR_STATUS as STATUS_BY_CODE } from "@/lib/api/errors";
 import { E2E_ENV } from "../../playwright.config";
 import { newSession, signInRequest, signUp } from "../support/accounts";
 import {
@@ -19,20 +20,12 @@ import {
   type RouteSpec,
 } from "../support/routes";
 
+// Looked up by whatever code a response carries, known or not.
+const ERROR_STATUS: Record<string, number> = STATUS_BY_CODE;
+
 // Who may call what, over HTTP against the production server: every route × every kind of
 // credential, another account's ids, cross-site mutations, rate limits, create-time URL rules.
 
-const ERROR_STATUS: Record<string, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unprocessable: 422,
-  rate_limited: 429,
-  internal: 500,
-};
 
 async function expectError(res: APIResponse, status: number, message?: RegExp) {
   const text = await res.text();
