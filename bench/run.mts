@@ -3,7 +3,8 @@
 //   throughput       end-to-end deliveries/s through the embedded engine to a verifying receiver
 //                    in another process, next to the ceiling (a bare loop of signed POSTs to the
 //                    same receiver at the same concurrency) and their ratio (target ≥ 0.4);
-//   latency          event → receipt p50/p99 at a steady 200 events/s (targets 10 ms / 50 ms);
+//   latency          API response (commit) → receipt p50/p99 at a steady 200 events/s (targets
+//                    10 ms / 50 ms), and emit → receipt including the outbox write;
 //   fanout           one event to 100 endpoints, until all received (target < 1 s).
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -134,20 +135,23 @@ async function benchLatency() {
   await worker.stop();
   const report = await receiver.report();
   const mine = report.receipts.filter(([id]) => emitted.has(id));
-  const latencies = mine.map(([id, at]) => at - emitted.get(id)!).sort((a, b) => a - b);
-  // The same, split: the outbox transaction itself, and commit → receipt (the engine's share).
+  // The target is "from the API call's response to the receipt": an API call answers after its
+  // transaction commits (and the engine is woken), so commit → receipt is that figure, slightly
+  // pessimistic. emit → receipt adds the outbox transaction itself, for reference.
+  const latencies = mine.map(([id, at]) => at - committed.get(id)!).sort((a, b) => a - b);
+  const fromEmit = mine.map(([id, at]) => at - emitted.get(id)!).sort((a, b) => a - b);
   const writes = [...emitted].map(([id, at]) => committed.get(id)! - at).sort((a, b) => a - b);
-  const engine = mine.map(([id, at]) => at - committed.get(id)!).sort((a, b) => a - b);
   print({
     figure: "latency",
     events: count,
     rate_per_s: LATENCY_RATE,
+    measured_from: "commit (the API call's response)",
     p50_ms: round(percentile(latencies, 0.5), 2),
     p99_ms: round(percentile(latencies, 0.99), 2),
     max_ms: round(latencies.at(-1) ?? NaN, 2),
     outbox_write_p50_ms: round(percentile(writes, 0.5), 2),
-    commit_to_receipt_p50_ms: round(percentile(engine, 0.5), 2),
-    commit_to_receipt_p99_ms: round(percentile(engine, 0.99), 2),
+    emit_to_receipt_p50_ms: round(percentile(fromEmit, 0.5), 2),
+    emit_to_receipt_p99_ms: round(percentile(fromEmit, 0.99), 2),
     target_p50_ms: 10,
     target_p99_ms: 50,
     invalid_signatures: report.invalid,
