@@ -212,7 +212,6 @@ export const deliveries = pgTable(
   (t) => [
     // Due work: pending deliveries by when they are next due.
     index("deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
-    index("deliveries_status_due_idx").on(t.status, t.nextAttemptAt),
     // A webhook's log, newest first, keyset-paginated on (created_at, id).
     index("deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc(), t.id.desc()),
     index("deliveries_account_status_idx").on(t.accountId, t.status, t.createdAt),
