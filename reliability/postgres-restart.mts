@@ -2,7 +2,7 @@
 // our own) while events stream to the receiver. Promise: the worker survives (or the suite
 // restarts it if it dies), zero lost, duplicates only for what was claimed when the database
 // went away, always with the same webhook-id.
-//   REL_PG_EVENTS (default 10000), REL_RATE events/s (default 400), REL_PGPORT (default 55450)
+//   REL_PG_EVENTS (default 3000), REL_RATE events/s (default 400), REL_PGPORT (default 55450)
 import { and, eq, gt } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { deliveries } from "@/lib/db/schema";
@@ -17,7 +17,7 @@ try {
   promises = await runStreamScenario({
     scenario,
     databaseUrl: cluster.url,
-    events: Number(process.env.REL_PG_EVENTS ?? 10000),
+    events: Number(process.env.REL_PG_EVENTS ?? 3000),
     endpoints: 8,
     ratePerS: Number(process.env.REL_RATE ?? 400),
     disruptions: [
