@@ -4,6 +4,7 @@ import { getDb, type Db } from "@/lib/db";
 import { deliveries, events, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
+import { recordAttempt } from "./attempt-recorder";
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
 import { decryptSecret } from "./secrets";
@@ -21,7 +22,9 @@ import { buildDeliveryHeaders } from "./signing";
 // Two callers can race for one delivery (two workers, a duplicate Inngest event). Each attempt
 // first takes the delivery's lease; the bookkeeping then only commits if the lease is still
 // ours and attempt_count has not moved, so the same attempt is never recorded twice.
-// Two round trips per attempt (lease+load, then the bookkeeping), none while the HTTP call runs.
+// Per attempt: the lease+load (the embedded worker does it per claimed batch) and the bookkeeping,
+// which attempt-recorder.ts writes together with others finishing at the same time; none of it
+// while the HTTP call runs.
 
 export type ProcessResult =
   | { status: "succeeded" | "failed"; attemptNumber: number }
@@ -83,17 +86,32 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const finishedAt = now();
   const nextAttemptAt = next.kind === "retry" ? new Date(finishedAt.getTime() + next.delayMs) : null;
 
-  const recorded = await recordAttempt(db, {
-    delivery,
-    owner: opts.owner,
-    attempt: attemptRow(delivery.id, attemptNumber, result, headers),
-    status: next.kind === "retry" ? "pending" : next.kind,
-    nextAttemptAt,
-    finishedAt,
-    endpoint:
-      next.kind === "succeeded" ? "reset_streak" : next.kind === "failed" ? (next.gone ? "gone" : "count_failure") : "none",
-    disableAfterFailures: config.disableAfterFailures,
-  });
+  const endpoint =
+    next.kind === "succeeded" ? "reset_streak" : next.kind === "failed" ? (next.gone ? "gone" : "count_failure") : "none";
+  const attempt = attemptRow(attemptNumber, result, headers);
+  const recorded = await recordAttempt(
+    {
+      deliveryId: delivery.id,
+      accountId: delivery.accountId,
+      webhookId: delivery.webhookId,
+      owner: opts.owner,
+      expectedCount: delivery.attemptCount,
+      status: next.kind === "retry" ? "pending" : next.kind,
+      nextAttemptAt,
+      finishedAt,
+      endpoint,
+      disabledReason:
+        endpoint === "gone"
+          ? goneReason(finishedAt)
+          : endpoint === "count_failure"
+            ? disabledAfterFailuresReason(config.disableAfterFailures)
+            : null,
+      disableAfterFailures: config.disableAfterFailures,
+      attempt,
+    },
+    // Until the lease runs out: after that the delivery may be sent again anyway.
+    leaseMs(),
+  );
 
   if (!recorded) {
     // Someone else recorded this attempt number first (our lease had expired and was taken).
@@ -124,10 +142,9 @@ export function disabledAfterFailuresReason(limit: number): string {
   return `Disabled automatically after ${limit} deliveries in a row failed every retry. Fix the endpoint, then re-enable it: held events will be sent.`;
 }
 
-function attemptRow(deliveryId: string, number: number, r: SendResult, requestHeaders: Record<string, string>) {
+function attemptRow(number: number, r: SendResult, requestHeaders: Record<string, string>) {
   return {
     id: newId("attempt"),
-    deliveryId,
     number,
     startedAt: r.startedAt,
     durationMs: r.durationMs,
@@ -204,81 +221,6 @@ export type LeasedDelivery = {
   body: string;
   secrets: string[];
 };
-
-interface AttemptRecord {
-  delivery: LeasedDelivery;
-  owner: string;
-  attempt: ReturnType<typeof attemptRow>;
-  status: "pending" | "succeeded" | "failed";
-  nextAttemptAt: Date | null;
-  finishedAt: Date;
-  /** What the outcome does to the endpoint. */
-  endpoint: "none" | "reset_streak" | "count_failure" | "gone";
-  disableAfterFailures: number;
-}
-
-/**
- * The bookkeeping of one attempt, as ONE statement (data-modifying CTEs run atomically, in a
- * single round trip): move the delivery, insert the attempt, update the endpoint. Nothing is
- * written unless the delivery is still pending at the attempt count we read, under our lease.
- */
-async function recordAttempt(db: Db, r: AttemptRecord): Promise<boolean> {
-  const { delivery: d, attempt: a } = r;
-  const at = r.finishedAt.toISOString();
-  const endpointUpdate = {
-    none: null,
-    // Only when there is a streak to reset: a write per success would serialise every delivery
-    // to one endpoint on its row lock.
-    reset_streak: sql`update webhooks set consecutive_failures = 0
-      where id = ${d.webhookId} and account_id = ${d.accountId} and consecutive_failures <> 0
-        and exists (select 1 from moved)`,
-    gone: sql`update webhooks set enabled = false, updated_at = ${at}::timestamptz,
-        disabled_reason = ${goneReason(r.finishedAt)}
-      where id = ${d.webhookId} and account_id = ${d.accountId} and exists (select 1 from moved)`,
-    count_failure: sql`update webhooks set
-        consecutive_failures = consecutive_failures + 1,
-        enabled = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int then false else enabled end,
-        disabled_reason = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int and enabled
-          then ${disabledAfterFailuresReason(r.disableAfterFailures)} else disabled_reason end,
-        -- updated_at tracks the endpoint's settings: it moves only when the engine disables it.
-        updated_at = case when consecutive_failures + 1 >= ${r.disableAfterFailures}::int and enabled
-          then ${at}::timestamptz else updated_at end
-      where id = ${d.webhookId} and account_id = ${d.accountId} and exists (select 1 from moved)`,
-  }[r.endpoint];
-
-  const result = await db.execute(sql`
-    with moved as (
-      update deliveries set
-        status = ${r.status}::delivery_status,
-        attempt_count = ${a.number}::int,
-        last_status_code = ${a.statusCode}::int,
-        next_attempt_at = ${r.nextAttemptAt?.toISOString() ?? null}::timestamptz,
-        completed_at = ${r.status === "pending" ? null : at}::timestamptz,
-        locked_by = null,
-        locked_until = null,
-        updated_at = ${at}::timestamptz
-      where id = ${d.id} and account_id = ${d.accountId} and status = 'pending'
-        and attempt_count = ${d.attemptCount}::int and locked_by = ${r.owner}
-      returning id
-    ),
-    attempt as (
-      insert into delivery_attempts
-        (id, delivery_id, number, started_at, duration_ms, status_code, error, response_body_excerpt, request_headers)
-      select ${a.id}, moved.id, ${a.number}::int, ${a.startedAt.toISOString()}::timestamptz, ${a.durationMs}::int,
-        ${a.statusCode}::int, ${a.error}::text, ${a.responseBodyExcerpt}::text, ${JSON.stringify(a.requestHeaders)}::jsonb
-      from moved
-      returning id
-    )${endpointUpdate ? sql`, endpoint as (${endpointUpdate} returning id)` : sql``}
-    select count(*)::int as recorded from attempt`);
-  return Number(rowsOf(result)[0]?.recorded ?? 0) === 1;
-}
-
-/** `db.execute` answers with an array (postgres.js) or `{ rows }` (PGlite). */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result;
-  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows;
-  throw new Error("unexpected query result shape");
-}
 
 function goneReason(at: Date) {
   return `Disabled automatically: the endpoint answered 410 Gone on ${at.toISOString()}. Re-enable it once the URL accepts webhooks again.`;
