@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -216,6 +217,8 @@ export const deliveries = pgTable(
     index("deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc(), t.id.desc()),
     index("deliveries_account_status_idx").on(t.accountId, t.status, t.createdAt),
     uniqueIndex("deliveries_event_webhook_key").on(t.eventId, t.webhookId),
+    // Every pending delivery says when it is due, so finding due work is one ordered index scan.
+    check("deliveries_pending_due_check", sql`${t.status} <> 'pending' or ${t.nextAttemptAt} is not null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_pending_due_check" CHECK ("deliveries"."status" <> 'pending' or "deliveries"."next_attempt_at" is not null);
