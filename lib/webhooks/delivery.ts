@@ -43,6 +43,8 @@ export interface ProcessOptions {
    * taken here.
    */
   leased?: LeasedDelivery;
+  /** Called when the HTTP attempt is over, before its outcome is written (the worker frees the slot). */
+  onSent?: () => void;
   now?: () => Date;
 }
 
@@ -74,6 +76,7 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const result = secrets
     ? await sendWebhook({ url: delivery.url, headers, body: delivery.body, timeoutMs: config.timeoutMs })
     : unsentAttempt(now(), UNREADABLE_SECRET);
+  opts.onSent?.();
 
   const next = decideNextStep({
     statusCode: result.statusCode,
@@ -172,7 +175,7 @@ async function takeLease(db: Db, deliveryId: string, owner: string, now: Date): 
         eq(deliveries.id, deliveryId),
         leaseJoin(),
         eq(deliveries.status, "pending"),
-        or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now)),
+        lte(deliveries.nextAttemptAt, now),
         or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now), eq(deliveries.lockedBy, owner)),
       ),
     )

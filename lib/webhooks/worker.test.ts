@@ -128,6 +128,17 @@ describe("embedded delivery worker", () => {
     expect(receiver.peakConcurrency).toBe(2);
   });
 
+  it("keeps at most `concurrency` attempts in flight overall while it claims ahead", async () => {
+    receiver.respondWith({ status: 200, delayMs: 40 });
+    for (let i = 0; i < 4; i++) await createTestWebhook(accountId, receiver.url);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(...(await emitTestEvent(accountId, "conversion.created", { wake: false })).deliveryIds);
+    await startWorker({ perEndpoint: 4, concurrency: 3 });
+    await receiver.waitFor(16);
+    expect(receiver.peakConcurrency).toBe(3);
+    for (const id of ids) await waitForStatus(id, "succeeded");
+  });
+
   it("on stop, finishes attempts in flight and hands back claims it had not started", async () => {
     receiver.respondWith({ status: 200, delayMs: 150 });
     await createTestWebhook(accountId, receiver.url);

@@ -57,11 +57,13 @@ export class DeliveryWorker {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly onBusWake = () => this.kick();
 
-  // Claimed but not started (waiting for an endpoint slot), and running.
+  // Claimed but not started (waiting for an endpoint slot); sending (holding a slot); and every
+  // attempt until its outcome is written (the slot is freed as soon as the HTTP call is over).
   private readonly queued = new Map<string, Claim[]>();
   private queuedCount = 0;
+  private sending = 0;
+  private readonly sendingByEndpoint = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly inFlightByEndpoint = new Map<string, number>();
 
   constructor(opts: DeliveryWorkerOptions = {}) {
     this.id = opts.id ?? `worker_${randomString(10)}`;
@@ -125,8 +127,11 @@ export class DeliveryWorker {
     if (!this.running) this.slotSleeper?.();
   }
 
+  // Attempts waiting for their outcome to be written do not hold a slot, up to another
+  // `concurrency` of them: past that a slow database slows claiming instead of piling them up.
   get busy(): number {
-    return this.inFlight.size + this.queuedCount;
+    const recording = this.inFlight.size - this.sending;
+    return this.sending + this.queuedCount + Math.max(0, recording - this.concurrency);
   }
 
   private detach() {
@@ -141,12 +146,12 @@ export class DeliveryWorker {
   private async loop(): Promise<void> {
     while (this.running) {
       // Claim in batches: when nearly full, wait for slots rather than claim one at a time.
-      if (this.concurrency - this.busy < this.minBatch) {
+      if (this.claimCapacity - this.busy < this.minBatch) {
         await this.waitForSlot();
         continue;
       }
       this.wakeRequested = false;
-      const free = this.concurrency - this.busy;
+      const free = this.claimCapacity - this.busy;
       let claimed: number;
       try {
         claimed = await this.claimAndDispatch(free);
@@ -159,6 +164,12 @@ export class DeliveryWorker {
       if (claimed === free || this.wakeRequested || !this.running) continue;
       await this.sleep(await this.idleWaitMs());
     }
+  }
+
+  // Claims run ahead of the free slots by up to another `concurrency`, so an attempt starts the
+  // moment a slot frees instead of after the next claim's round trip.
+  private get claimCapacity() {
+    return this.concurrency * 2;
   }
 
   private get minBatch() {
@@ -231,7 +242,7 @@ export class DeliveryWorker {
       .where(
         and(
           eq(deliveries.status, "pending"),
-          or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now)),
+          lte(deliveries.nextAttemptAt, now),
           or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
           eq(webhooks.enabled, true),
           this.scope(),
@@ -262,8 +273,8 @@ export class DeliveryWorker {
   /** Start queued claims while there are free slots overall and per endpoint. */
   private pump() {
     for (const [webhookId, list] of this.queued) {
-      while (list.length > 0 && this.inFlight.size < this.concurrency) {
-        if ((this.inFlightByEndpoint.get(webhookId) ?? 0) >= this.perEndpoint) break;
+      while (list.length > 0 && this.sending < this.concurrency) {
+        if ((this.sendingByEndpoint.get(webhookId) ?? 0) >= this.perEndpoint) break;
         const claim = list.shift()!;
         this.queuedCount--;
         this.run(claim);
@@ -273,21 +284,35 @@ export class DeliveryWorker {
   }
 
   private run(claim: Claim) {
-    this.inFlightByEndpoint.set(claim.webhookId, (this.inFlightByEndpoint.get(claim.webhookId) ?? 0) + 1);
+    this.sending++;
+    this.sendingByEndpoint.set(claim.webhookId, (this.sendingByEndpoint.get(claim.webhookId) ?? 0) + 1);
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.sending--;
+      const n = (this.sendingByEndpoint.get(claim.webhookId) ?? 1) - 1;
+      if (n === 0) this.sendingByEndpoint.delete(claim.webhookId);
+      else this.sendingByEndpoint.set(claim.webhookId, n);
+      if (!this.running) return;
+      this.pump();
+      this.slotSleeper?.();
+    };
     const fresh = Date.now() - claim.claimedAt < FRESH_CLAIM_MS;
-    const task = processDelivery(claim.delivery.id, { owner: this.id, leased: fresh ? claim.delivery : undefined })
+    const task = processDelivery(claim.delivery.id, {
+      owner: this.id,
+      leased: fresh ? claim.delivery : undefined,
+      onSent: freeSlot,
+    })
       .then((result) => {
         if (result.status === "pending") this.wakeAt(Date.parse(result.nextAttemptAt));
       })
       .catch((err) => log.error("delivery attempt crashed", { workerId: this.id, deliveryId: claim.delivery.id, err }))
       .finally(() => {
         this.inFlight.delete(task);
-        const n = (this.inFlightByEndpoint.get(claim.webhookId) ?? 1) - 1;
-        if (n === 0) this.inFlightByEndpoint.delete(claim.webhookId);
-        else this.inFlightByEndpoint.set(claim.webhookId, n);
-        if (!this.running) return;
-        this.pump();
-        this.slotSleeper?.();
+        freeSlot();
+        // Past the backlog limit (see busy), a written outcome frees claiming too.
+        if (this.running) this.slotSleeper?.();
       });
     this.inFlight.add(task);
   }
