@@ -8,7 +8,6 @@
 //   fanout           one event to 100 endpoints, until all received (target < 1 s).
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { inArray } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb, migratePostgres } from "@/lib/db";
 import { accounts, webhooks, webhookSecrets } from "@/lib/db/schema";
@@ -17,15 +16,19 @@ import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { encryptSecret, generateSigningSecret } from "@/lib/webhooks/secrets";
+import { createScratchDatabase } from "@/lib/testing/scratch-database";
 import { sendWebhook } from "@/lib/webhooks/send";
 import { buildDeliveryHeaders } from "@/lib/webhooks/signing";
 import { DeliveryWorker } from "@/lib/webhooks/worker";
 
-const url = process.env.DATABASE_URL;
-if (!url || url.startsWith("pglite")) {
-  console.error("npm run bench needs DATABASE_URL pointing at PostgreSQL.");
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl || !/^postgres(ql)?:\/\//.test(serverUrl)) {
+  console.error("npm run bench needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops its own database there).");
   process.exit(1);
 }
+// A database of its own, so the workers run as in production: unscoped, the only work there.
+const scratch = await createScratchDatabase(serverUrl, "bench");
+process.env.DATABASE_URL = scratch.url;
 process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "true"; // the receiver is on loopback
 process.env.LOG_LEVEL ??= "warn";
 resetConfigForTests();
@@ -38,12 +41,11 @@ const LATENCY_RATE = 200; // events/s
 const LATENCY_SECONDS = 5;
 const FANOUT = 100;
 
-await migratePostgres(url);
+await migratePostgres(scratch.url);
 const db = await getDb();
 const secret = generateSigningSecret();
 const receiver = await startReceiverProcess();
 receiver.call({ type: "configure", secret });
-const createdAccounts: string[] = [];
 
 try {
   await benchThroughput();
@@ -51,8 +53,8 @@ try {
   await benchFanout();
 } finally {
   await receiver.close();
-  if (createdAccounts.length) await db.delete(accounts).where(inArray(accounts.id, createdAccounts));
   await closeDb();
+  await scratch.drop();
 }
 
 async function benchThroughput() {
@@ -86,7 +88,7 @@ async function benchThroughput() {
       }
     });
   }
-  const worker = new DeliveryWorker({ accountIds: [accountId], concurrency: CONCURRENCY, perEndpoint: PER_ENDPOINT });
+  const worker = new DeliveryWorker({ concurrency: CONCURRENCY, perEndpoint: PER_ENDPOINT });
   const t1 = performance.now();
   await worker.start();
   await receiver.waitForCount(total, 120_000);
@@ -112,7 +114,7 @@ async function benchThroughput() {
 async function benchLatency() {
   const { accountId } = await createAccountWithEndpoints(1);
   await receiver.reset();
-  const worker = new DeliveryWorker({ accountIds: [accountId], concurrency: CONCURRENCY, perEndpoint: PER_ENDPOINT });
+  const worker = new DeliveryWorker({ concurrency: CONCURRENCY, perEndpoint: PER_ENDPOINT });
   await worker.start();
   const emitted = new Map<string, number>();
   const committed = new Map<string, number>();
@@ -161,7 +163,7 @@ async function benchLatency() {
 async function benchFanout() {
   const { accountId } = await createAccountWithEndpoints(FANOUT);
   await receiver.reset();
-  const worker = new DeliveryWorker({ accountIds: [accountId], concurrency: CONCURRENCY, perEndpoint: PER_ENDPOINT });
+  const worker = new DeliveryWorker({ concurrency: CONCURRENCY, perEndpoint: PER_ENDPOINT });
   await worker.start();
   const t0 = performance.timeOrigin + performance.now();
   const { deliveryIds } = await db.transaction((tx) =>
@@ -178,7 +180,6 @@ async function benchFanout() {
 async function createAccountWithEndpoints(n: number) {
   const accountId = newId("account");
   await db.insert(accounts).values({ id: accountId, kind: "advertiser", name: "bench" });
-  createdAccounts.push(accountId);
   const urls: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = newId("webhook");

@@ -8,10 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import postgres from "postgres";
 import { getDb } from "@/lib/db";
 import { accounts, deliveries, events, webhooks, webhookSecrets } from "@/lib/db/schema";
-import { newId, randomString } from "@/lib/ids";
+import { newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
@@ -48,28 +47,6 @@ export function requireServerUrl(): string {
     process.exit(2);
   }
   return url;
-}
-
-/** A database of our own on the server DATABASE_URL names; drop() removes it. */
-export async function createScratchDatabase(serverUrl: string) {
-  const name = `rel_${randomString(10)}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end({ timeout: 5 });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async drop() {
-      const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      try {
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await a.end({ timeout: 5 });
-      }
-    },
-  };
 }
 
 /** A throwaway PostgreSQL 15 cluster (STACK.md's recipe) that this process may restart at will. */
