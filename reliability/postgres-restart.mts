@@ -1,8 +1,8 @@
 // Scenario b — PostgreSQL itself is restarted (pg_ctl restart -m fast on a throwaway cluster of
-// our own) while events stream to the receiver. Promise: the worker survives (or the suite
-// restarts it if it dies), zero lost, duplicates only for what was claimed when the database
-// went away, always with the same webhook-id.
-//   REL_PG_EVENTS (default 3000), REL_RATE events/s (default 400), REL_PGPORT (default 55450)
+// our own) while 10 000 events stream to the receiver. Promise: the worker survives, zero lost,
+// duplicates only for what was in flight when the database went away, always with the same
+// webhook-id.
+//   REL_PG_EVENTS (default 10000), REL_RATE events/s (default 400), REL_PGPORT (default 55450)
 import { and, eq, gt } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { deliveries } from "@/lib/db/schema";
@@ -17,18 +17,18 @@ try {
   promises = await runStreamScenario({
     scenario,
     databaseUrl: cluster.url,
-    events: Number(process.env.REL_PG_EVENTS ?? 3000),
+    events: Number(process.env.REL_PG_EVENTS ?? 10000),
     endpoints: 8,
     ratePerS: Number(process.env.REL_RATE ?? 400),
     disruptions: [
       {
         atFraction: 0.4,
         async run() {
-          // Restart at a moment something is claimed, so attempts are in flight. An attempt that
-          // reached the receiver while the database went away may have had its outcome lost with
-          // the connection; its lease (timeout 2 s + 5 s) runs out and it is sent again. So a
-          // duplicate is explained when its first receipt falls between one attempt timeout
-          // before the restart and a moment after the database is back.
+          // Restart at a moment something is claimed, so attempts are in flight. The worker keeps
+          // retrying an attempt's bookkeeping until its lease (timeout 2 s + 5 s) runs out; if the
+          // database is away longer than that, the attempt is sent again. So a duplicate is
+          // explained when its first receipt falls between one attempt timeout before the
+          // restart and a moment after the database is back.
           const db = await getDb();
           const claimedNow = () =>
             db
@@ -44,7 +44,6 @@ try {
         },
       },
     ],
-    workerMayExit: true,
     deadlineMs: 150_000,
   });
 } finally {

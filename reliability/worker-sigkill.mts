@@ -20,7 +20,6 @@ try {
       { atFraction: 0.3, run: ({ supervisor }) => supervisor.kill() },
       { atFraction: 0.6, run: ({ supervisor }) => supervisor.kill() },
     ],
-    workerMayExit: false,
     deadlineMs: 150_000,
   });
 } finally {

@@ -129,7 +129,7 @@ export class DeliveryWorker {
 
   // Attempts waiting for their outcome to be written do not hold a slot, up to another
   // `concurrency` of them: past that a slow database slows claiming instead of piling them up.
-  get busy(): number {
+  private get busy(): number {
     const recording = this.inFlight.size - this.sending;
     return this.sending + this.queuedCount + Math.max(0, recording - this.concurrency);
   }
