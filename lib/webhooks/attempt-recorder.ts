@@ -46,29 +46,35 @@ const MAX_BATCH = 100;
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 2_000;
 
-type Waiting = { attempt: FinishedAttempt; resolve: (recorded: boolean) => void; reject: (err: unknown) => void };
+type Waiting = {
+  attempt: FinishedAttempt;
+  /** Until when a transient error is worth retrying for this attempt. */
+  giveUpAt: number;
+  resolve: (recorded: boolean) => void;
+  reject: (err: unknown) => void;
+};
 
 class AttemptRecorder {
   private readonly waiting: Waiting[] = [];
   private writing = false;
 
-  /** Resolves true when recorded, false when the guard refused it (the lease was lost). */
   record(attempt: FinishedAttempt, retryForMs: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ attempt, resolve, reject });
-      if (!this.writing) void this.drain(retryForMs);
+      this.waiting.push({ attempt, giveUpAt: Date.now() + retryForMs, resolve, reject });
+      if (!this.writing) void this.drain();
     });
   }
 
   // One write at a time: the next batch is whatever finished meanwhile. (Two concurrent writes
   // could also lock the same endpoints in opposite orders and deadlock.)
-  private async drain(retryForMs: number) {
+  private async drain() {
     this.writing = true;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, MAX_BATCH);
         try {
-          const recorded = await withRetry(() => writeBatch(batch.map((w) => w.attempt)), retryForMs);
+          const giveUpAt = Math.max(...batch.map((w) => w.giveUpAt));
+          const recorded = await withRetry(() => writeBatch(batch.map((w) => w.attempt)), giveUpAt);
           for (const w of batch) w.resolve(recorded.has(w.attempt.deliveryId));
         } catch (err) {
           for (const w of batch) w.reject(err);
@@ -83,13 +89,16 @@ class AttemptRecorder {
 // Per process, like the db: Next.js may load this module more than once.
 const store = globalThis as unknown as { __pmAttemptRecorder?: AttemptRecorder };
 
+/**
+ * Write an attempt's outcome, batched with others finishing meanwhile. Resolves true when
+ * recorded, false when the guard refused it; transient errors are retried for `retryForMs`.
+ */
 export function recordAttempt(attempt: FinishedAttempt, retryForMs: number): Promise<boolean> {
   store.__pmAttemptRecorder ??= new AttemptRecorder();
   return store.__pmAttemptRecorder.record(attempt, retryForMs);
 }
 
-async function withRetry<T>(write: () => Promise<T>, retryForMs: number): Promise<T> {
-  const giveUpAt = Date.now() + retryForMs;
+async function withRetry<T>(write: () => Promise<T>, giveUpAt: number): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await write();

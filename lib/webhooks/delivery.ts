@@ -112,7 +112,7 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
       disableAfterFailures: config.disableAfterFailures,
       attempt,
     },
-    // Until the lease runs out: after that the delivery may be sent again anyway.
+    // About as long as the lease: after that the delivery may be sent again anyway.
     leaseMs(),
   );
 
