@@ -139,6 +139,26 @@ describe("embedded delivery worker", () => {
     for (const id of ids) await waitForStatus(id, "succeeded");
   });
 
+  it("does not let a slow endpoint with a backlog hold up the other endpoints", async () => {
+    const slow = await startReceiver();
+    try {
+      slow.respondWith({ status: 200, delayMs: 500 });
+      await createTestWebhook(accountId, slow.url);
+      // The slow endpoint's backlog is older, so it is first in line for every claim.
+      for (let i = 0; i < 30; i++) await emitTestEvent(accountId, "conversion.created", { wake: false });
+      await createTestWebhook(accountId, receiver.url);
+      for (let i = 0; i < 4; i++) await emitTestEvent(accountId, "conversion.created", { wake: false });
+      await startWorker({ concurrency: 8, perEndpoint: 2 });
+      await receiver.waitFor(4);
+      // The fast endpoint was served within the slow one's first round of attempts.
+      expect(slow.received.length).toBeLessThanOrEqual(2);
+      expect(slow.peakConcurrency).toBe(2);
+    } finally {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+      await slow.close();
+    }
+  });
+
   it("on stop, finishes attempts in flight and hands back claims it had not started", async () => {
     receiver.respondWith({ status: 200, delayMs: 150 });
     await createTestWebhook(accountId, receiver.url);

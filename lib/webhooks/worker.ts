@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql, type SQLWrapper } from "drizzle-orm";
 import { getDb, getDbHandle } from "@/lib/db";
 import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
@@ -172,6 +172,32 @@ export class DeliveryWorker {
     return this.concurrency * 2;
   }
 
+  // One endpoint's share of this worker: `perEndpoint` attempts sending and as many claimed to go
+  // next. Past that its due deliveries are left for later (or another worker), so one slow
+  // endpoint with a backlog cannot fill the worker and hold up every other endpoint.
+  private get endpointShare() {
+    return this.perEndpoint * 2;
+  }
+
+  private endpointLoad(webhookId: string) {
+    return (this.sendingByEndpoint.get(webhookId) ?? 0) + (this.queued.get(webhookId)?.length ?? 0);
+  }
+
+  /** Endpoints at their share: not claimed for until an attempt of theirs ends. */
+  private notFull() {
+    const busy = new Set([...this.sendingByEndpoint.keys(), ...this.queued.keys()]);
+    const full = [...busy].filter((id) => this.endpointLoad(id) >= this.endpointShare);
+    return full.length > 0 ? notInArray(deliveries.webhookId, full) : undefined;
+  }
+
+  /** How many more deliveries of an endpoint this worker may take now (SQL, per row). */
+  private roomOf(webhookId: SQLWrapper) {
+    const busy = [...new Set([...this.sendingByEndpoint.keys(), ...this.queued.keys()])];
+    if (busy.length === 0) return sql`${this.endpointShare}::int`;
+    const cases = busy.map((id) => sql`when ${id} then ${Math.max(0, this.endpointShare - this.endpointLoad(id))}::int`);
+    return sql`case ${webhookId} ${sql.join(cases, sql` `)} else ${this.endpointShare}::int end`;
+  }
+
   private get minBatch() {
     return Math.max(1, Math.floor(this.concurrency / 4));
   }
@@ -221,7 +247,7 @@ export class DeliveryWorker {
       })
       .from(deliveries)
       .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
-      .where(and(eq(deliveries.status, "pending"), eq(webhooks.enabled, true), this.scope()));
+      .where(and(eq(deliveries.status, "pending"), eq(webhooks.enabled, true), this.notFull(), this.scope()));
     this.knownNextDue = row?.next ? new Date(row.next).getTime() : Infinity;
     const next = this.knownNextDue - Date.now();
     // Due but not claimable (row locked by another claim in progress): look again shortly.
@@ -235,22 +261,39 @@ export class DeliveryWorker {
   private async claimAndDispatch(limit: number): Promise<number> {
     const db = await getDb();
     const now = new Date();
+    const claimable = and(
+      eq(deliveries.status, "pending"),
+      lte(deliveries.nextAttemptAt, now),
+      or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
+    );
+    // The oldest due deliveries, a few batches' worth (an ordered scan of the due index), numbered
+    // within their endpoint, and kept up to each endpoint's room in this worker.
+    const oldest = db
+      .select({ id: deliveries.id, webhookId: deliveries.webhookId, nextAttemptAt: deliveries.nextAttemptAt })
+      .from(deliveries)
+      .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+      .where(and(claimable, eq(webhooks.enabled, true), this.notFull(), this.scope()))
+      .orderBy(asc(deliveries.nextAttemptAt))
+      .limit(limit * 4)
+      .as("oldest");
+    const ranked = db
+      .select({
+        id: oldest.id,
+        webhookId: oldest.webhookId,
+        rank: sql<number>`row_number() over (partition by ${oldest.webhookId} order by ${oldest.nextAttemptAt})`.as("rank"),
+      })
+      .from(oldest)
+      .as("ranked");
+    const withinRoom = db.select({ id: ranked.id }).from(ranked).where(sql`${ranked.rank} <= ${this.roomOf(ranked.webhookId)}`);
+    // The lease conditions again at the level that locks: a row another worker claimed
+    // meanwhile is re-checked against them once its lock is released.
     const due = db
       .select({ id: deliveries.id })
       .from(deliveries)
-      .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
-      .where(
-        and(
-          eq(deliveries.status, "pending"),
-          lte(deliveries.nextAttemptAt, now),
-          or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
-          eq(webhooks.enabled, true),
-          this.scope(),
-        ),
-      )
+      .where(and(inArray(deliveries.id, withinRoom), claimable))
       .orderBy(asc(deliveries.nextAttemptAt))
       .limit(limit)
-      .for("update", { of: deliveries, skipLocked: true });
+      .for("update", { skipLocked: true });
     const claimedAt = Date.now();
     const claims = await db
       .update(deliveries)
@@ -260,10 +303,9 @@ export class DeliveryWorker {
       .where(and(inArray(deliveries.id, due), leaseJoin()))
       .returning(leasedColumns(now));
     for (const delivery of claims) {
-      const claim = { delivery, webhookId: delivery.webhookId, claimedAt };
-      const list = this.queued.get(claim.webhookId) ?? [];
-      list.push(claim);
-      this.queued.set(claim.webhookId, list);
+      const list = this.queued.get(delivery.webhookId) ?? [];
+      list.push({ delivery, webhookId: delivery.webhookId, claimedAt });
+      this.queued.set(delivery.webhookId, list);
       this.queuedCount++;
     }
     this.pump();
@@ -297,6 +339,8 @@ export class DeliveryWorker {
       if (!this.running) return;
       this.pump();
       this.slotSleeper?.();
+      // Down to its last round of attempts: claim its next ones (it was left out while full).
+      if (this.endpointLoad(claim.webhookId) === this.perEndpoint) this.kick();
     };
     const fresh = Date.now() - claim.claimedAt < FRESH_CLAIM_MS;
     const task = processDelivery(claim.delivery.id, {
