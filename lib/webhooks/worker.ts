@@ -183,16 +183,20 @@ export class DeliveryWorker {
     return (this.sendingByEndpoint.get(webhookId) ?? 0) + (this.queued.get(webhookId)?.length ?? 0);
   }
 
+  /** Endpoints with attempts sending or claimed in this worker. */
+  private busyEndpoints(): string[] {
+    return [...new Set([...this.sendingByEndpoint.keys(), ...this.queued.keys()])];
+  }
+
   /** Endpoints at their share: not claimed for until an attempt of theirs ends. */
   private notFull() {
-    const busy = new Set([...this.sendingByEndpoint.keys(), ...this.queued.keys()]);
-    const full = [...busy].filter((id) => this.endpointLoad(id) >= this.endpointShare);
+    const full = this.busyEndpoints().filter((id) => this.endpointLoad(id) >= this.endpointShare);
     return full.length > 0 ? notInArray(deliveries.webhookId, full) : undefined;
   }
 
   /** How many more deliveries of an endpoint this worker may take now (SQL, per row). */
   private roomOf(webhookId: SQLWrapper) {
-    const busy = [...new Set([...this.sendingByEndpoint.keys(), ...this.queued.keys()])];
+    const busy = this.busyEndpoints();
     if (busy.length === 0) return sql`${this.endpointShare}::int`;
     const cases = busy.map((id) => sql`when ${id} then ${Math.max(0, this.endpointShare - this.endpointLoad(id))}::int`);
     return sql`case ${webhookId} ${sql.join(cases, sql` `)} else ${this.endpointShare}::int end`;
