@@ -307,6 +307,14 @@ describe("processDelivery", () => {
     expect(attempt!.responseBodyExcerpt).toHaveLength(16 * 1024);
   });
 
+  it("records an answer with NUL bytes, which PostgreSQL text cannot hold, instead of failing to record", async () => {
+    receiver.queue({ status: 200, body: "ok\0done" });
+    const { deliveryId } = await setUp();
+    expect(await processDelivery(deliveryId, { owner: "t" })).toEqual({ status: "succeeded", attemptNumber: 1 });
+    const [attempt] = await getAttempts(deliveryId);
+    expect(attempt!.responseBodyExcerpt).toBe("ok\uFFFDdone");
+  });
+
   it.each([
     ["127.0.0.1", "http://127.0.0.1:{port}/webhooks", /127\.0\.0\.1 is a loopback address/],
     ["10.0.0.1", "http://10.0.0.1:{port}/webhooks", /10\.0\.0\.1 is a private address/],
