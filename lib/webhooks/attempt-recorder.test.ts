@@ -116,6 +116,37 @@ describe("recordAttempt", () => {
     expect(attempt).toMatchObject({ number: 1, statusCode: 500, responseBodyExcerpt: "nope", requestHeaders: { "webhook-id": ids[3] } });
   });
 
+  it("records one outcome per delivery when a batch holds two for the same delivery", async () => {
+    const { webhookId, ids } = await leasedDeliveries(2);
+    const t = Date.now();
+    const results = await recordTogether([
+      finished(webhookId, ids[0]!, "succeeded", t),
+      finished(webhookId, ids[0]!, "retry", t + 1),
+      finished(webhookId, ids[1]!, "succeeded", t + 2),
+    ]);
+    expect(results).toEqual([true, false, true]);
+    expect(await getAttempts(ids[0]!)).toHaveLength(1);
+    expect(await getDelivery(ids[0]!)).toMatchObject({ status: "succeeded" });
+  });
+
+  it("fails only the row that cannot be written, and records the rest of its batch", async () => {
+    const { webhookId, ids } = await leasedDeliveries(3);
+    const t = Date.now();
+    const bad = finished(webhookId, ids[1]!, "succeeded", t + 1);
+    bad.attempt.durationMs = 2 ** 31; // out of range for the integer column
+    const first = recordAttempt(finished("wh_none", "dlv_none", "retry", t), 1000);
+    const settled = await Promise.allSettled(
+      [finished(webhookId, ids[0]!, "succeeded", t), bad, finished(webhookId, ids[2]!, "succeeded", t + 2)].map((a) =>
+        recordAttempt(a, 1000),
+      ),
+    );
+    await first;
+    expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await getDelivery(ids[0]!)).toMatchObject({ status: "succeeded" });
+    expect(await getDelivery(ids[1]!)).toMatchObject({ status: "pending", attemptCount: 0 });
+    expect(await getDelivery(ids[2]!)).toMatchObject({ status: "succeeded" });
+  });
+
   it("does not record the same attempt twice", async () => {
     const { webhookId, ids } = await leasedDeliveries(1);
     const attempt = finished(webhookId, ids[0]!, "retry", Date.now());

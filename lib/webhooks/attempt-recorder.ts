@@ -70,18 +70,44 @@ class AttemptRecorder {
   private async drain() {
     this.writing = true;
     try {
-      while (this.waiting.length > 0) {
-        const batch = this.waiting.splice(0, MAX_BATCH);
-        try {
-          const giveUpAt = Math.max(...batch.map((w) => w.giveUpAt));
-          const recorded = await withRetry(() => writeBatch(batch.map((w) => w.attempt)), giveUpAt);
-          for (const w of batch) w.resolve(recorded.has(w.attempt.deliveryId));
-        } catch (err) {
-          for (const w of batch) w.reject(err);
-        }
-      }
+      while (this.waiting.length > 0) await this.write(this.takeBatch());
     } finally {
       this.writing = false;
+    }
+  }
+
+  // One row per delivery in a statement. A second outcome for the same delivery (rare: a claim
+  // that outlived its lease and was claimed again) goes in the next batch, where its guard
+  // refuses it.
+  private takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    const ids = new Set<string>();
+    const later: Waiting[] = [];
+    for (const w of this.waiting.splice(0)) {
+      if (batch.length < MAX_BATCH && !ids.has(w.attempt.deliveryId)) {
+        batch.push(w);
+        ids.add(w.attempt.deliveryId);
+      } else {
+        later.push(w);
+      }
+    }
+    this.waiting.push(...later);
+    return batch;
+  }
+
+  private async write(batch: Waiting[]) {
+    try {
+      const giveUpAt = Math.max(...batch.map((w) => w.giveUpAt));
+      const recorded = await withRetry(() => writeBatch(batch.map((w) => w.attempt)), giveUpAt);
+      for (const w of batch) w.resolve(recorded.has(w.attempt.deliveryId));
+    } catch (err) {
+      // Not a passing database problem, so something in the rows: write them one by one, so a
+      // bad row fails alone instead of taking the others' outcomes with it.
+      if (batch.length > 1 && !isTransientDbError(err)) {
+        for (const w of batch) await this.write([w]);
+        return;
+      }
+      for (const w of batch) w.reject(err);
     }
   }
 }
