@@ -1,15 +1,12 @@
 import type { NextAuthConfig } from "next-auth";
 
-// The part of the next-auth config that needs no database, shared by proxy.ts and auth.ts.
+// The part of the next-auth config that needs no database: the session and how the JWT maps to
+// it. auth.ts adds the credentials provider; proxy.ts reads the JWT itself (see there why).
 export const authConfig = {
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   pages: { signIn: "/sign-in" },
   providers: [],
   callbacks: {
-    // proxy.ts: the dashboard is for signed-in people only.
-    authorized({ auth }) {
-      return Boolean(auth?.user);
-    },
     jwt({ token, user }) {
       if (user) {
         token.userId = user.id;

@@ -79,6 +79,38 @@ test.describe("credentials sign-in", () => {
   });
 });
 
+test.describe("the dashboard's guard", () => {
+  test("sends a request without a session to sign in, keeping the page asked for", async ({ baseURL }) => {
+    const api = await anonymous(baseURL!);
+    const res = await api.get("/dashboard/webhooks?status=failed", { maxRedirects: 0 });
+    expect(res.status()).toBe(307);
+    const location = new URL(res.headers()["location"]!, baseURL);
+    expect(location.pathname).toBe("/sign-in");
+    expect(location.searchParams.get("callbackUrl")).toBe("/dashboard/webhooks?status=failed");
+    await api.dispose();
+  });
+
+  test("lets a session through without writing the session cookie again", async ({ baseURL }) => {
+    // A rewritten cookie on a response still in flight at sign-out would undo the sign-out.
+    const { api } = await newSession(baseURL!);
+    const res = await api.get("/dashboard", { maxRedirects: 0 });
+    expect(res.status()).toBe(200);
+    const setCookies = res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie");
+    expect(setCookies.filter((h) => h.value.includes("session-token"))).toEqual([]);
+    await api.dispose();
+  });
+
+  test("refuses a session cookie that is not ours", async ({ baseURL }) => {
+    const api = await anonymous(baseURL!);
+    const res = await api.get("/dashboard", {
+      maxRedirects: 0,
+      headers: { cookie: "authjs.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..forged.forged.forged" },
+    });
+    expect(res.status()).toBe(307);
+    await api.dispose();
+  });
+});
+
 test.describe("session-only endpoints", () => {
   test("refuse a request with no session with 401", async ({ baseURL }) => {
     const api = await anonymous(baseURL!);
