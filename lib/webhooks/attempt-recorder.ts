@@ -125,11 +125,11 @@ export function recordAttempt(attempt: FinishedAttempt, retryForMs: number): Pro
 }
 
 async function withRetry<T>(write: () => Promise<T>, giveUpAt: number): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+  for (let failures = 0; ; failures++) {
     try {
       return await write();
     } catch (err) {
-      const waitMs = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt);
+      const waitMs = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** failures);
       if (!isTransientDbError(err) || Date.now() + waitMs > giveUpAt) throw err;
       log.warn("recording attempts failed; retrying", { err, waitMs });
       await new Promise((resolve) => setTimeout(resolve, waitMs));
