@@ -144,8 +144,8 @@ function inspect(
   secrets: string[],
   light = false,
 ): ReceivedRequest {
-  const webhookId = one(headers["webhook-id"]);
-  const attempt = one(headers["x-webhook-attempt"]);
+  const webhookId = firstHeader(headers["webhook-id"]);
+  const attempt = firstHeader(headers["x-webhook-attempt"]);
   return {
     at: performance.timeOrigin + performance.now(), // epoch ms, sub-ms precision, comparable across processes
     method,
@@ -154,18 +154,24 @@ function inspect(
     body: light ? "" : body,
     webhookId,
     attempt: attempt ? Number(attempt) : undefined,
-    signatureValid: secrets.map((s) => verifySignatureHeader(one(headers["x-webhook-signature"]), body, s).ok),
+    signatureValid: secrets.map((s) => verifyOwnScheme(s, body, headers)),
     standardValid: secrets.map((s) => verifyStandard(s, body, headers)),
     answeredStatus: null,
   };
 }
 
-function verifyStandard(secret: string, body: string, headers: IncomingHttpHeaders): boolean {
+/** X-Webhook-Signature (t=…,v1=…), checked as a receiver would. */
+export function verifyOwnScheme(secret: string, body: string, headers: IncomingHttpHeaders): boolean {
+  return verifySignatureHeader(firstHeader(headers["x-webhook-signature"]), body, secret).ok;
+}
+
+/** The Standard Webhooks headers, checked with the `standardwebhooks` library. */
+export function verifyStandard(secret: string, body: string, headers: IncomingHttpHeaders): boolean {
   try {
     new Webhook(secret).verify(body, {
-      "webhook-id": one(headers["webhook-id"]) ?? "",
-      "webhook-timestamp": one(headers["webhook-timestamp"]) ?? "",
-      "webhook-signature": one(headers["webhook-signature"]) ?? "",
+      "webhook-id": firstHeader(headers["webhook-id"]) ?? "",
+      "webhook-timestamp": firstHeader(headers["webhook-timestamp"]) ?? "",
+      "webhook-signature": firstHeader(headers["webhook-signature"]) ?? "",
     });
     return true;
   } catch {
@@ -187,6 +193,6 @@ function answer(res: ServerResponse, b: Behaviour) {
   else send();
 }
 
-function one(v: string | string[] | undefined): string | undefined {
+export function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
