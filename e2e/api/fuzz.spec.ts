@@ -1,5 +1,4 @@
 import { expect, test, type APIResponse } from "@playwright/test";
-import { ERROR_STATUS as STATUS_BY_CODE } from "@/lib/api/errors";
 import fc from "fast-check";
 import {
   ROUTES,
@@ -9,15 +8,13 @@ import {
   pathFor,
   routeName,
   send,
+  statusOfCode,
   unknownIdFor,
   type Caller,
   type Credentials,
   type Fixture,
   type RouteSpec,
 } from "../support/routes";
-
-// Looked up by whatever code a response carries, known or not.
-const ERROR_STATUS: Record<string, number> = STATUS_BY_CODE;
 
 // Bad input, generated: every JSON endpoint gets wrong types, missing and extra fields, huge and
 // odd strings, deep nesting, invalid JSON, oversized and non-UTF-8 bodies; every path id and
@@ -68,7 +65,7 @@ async function judge(what: string, res: APIResponse): Promise<boolean> {
   const error = (body as { error?: { code?: unknown; message?: unknown } }).error;
   if (!error || typeof error.code !== "string" || typeof error.message !== "string" || !error.message) {
     problems.push(`not the envelope: ${where}`);
-  } else if (ERROR_STATUS[error.code] !== status) {
+  } else if (statusOfCode(error.code) !== status) {
     problems.push(`code ${error.code} with status ${status}: ${where}`);
   }
   if (status === 401 || status === 429) problems.push(`credentials refused: ${where}`);

@@ -1,5 +1,4 @@
 import { expect, test, type APIResponse } from "@playwright/test";
-import { ERROR_STATUS as STATUS_BY_CODE } from "@/lib/api/errors";
 import { E2E_ENV } from "../../playwright.config";
 import { newSession, signInRequest, signUp } from "../support/accounts";
 import {
@@ -13,15 +12,13 @@ import {
   pathFor,
   routeName,
   send,
+  statusOfCode,
   unknownIdFor,
   type Caller,
   type Credentials,
   type Fixture,
   type RouteSpec,
 } from "../support/routes";
-
-// Looked up by whatever code a response carries, known or not.
-const ERROR_STATUS: Record<string, number> = STATUS_BY_CODE;
 
 // Who may call what, over HTTP against the production server: every route × every kind of
 // credential, another account's ids, cross-site mutations, rate limits, create-time URL rules.
@@ -32,7 +29,7 @@ async function expectError(res: APIResponse, status: number, message?: RegExp) {
   expect(res.status(), `${res.url()} → ${text.slice(0, 300)}`).toBe(status);
   const body = JSON.parse(text);
   expect(Object.keys(body)).toEqual(["error"]);
-  expect(ERROR_STATUS[body.error.code], `code ${body.error.code}`).toBe(status);
+  expect(statusOfCode(body.error.code), `code ${body.error.code}`).toBe(status);
   expect(typeof body.error.message).toBe("string");
   if (message) expect(body.error.message).toMatch(message);
   return body.error as { code: string; message: string; details?: unknown };

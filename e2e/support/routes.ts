@@ -1,14 +1,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { ERROR_STATUS } from "@/lib/api/errors";
+import type { Auth, Method } from "@/lib/openapi/routes";
 import { createApiKey, newSession, type TestUser } from "./accounts";
 
 // Every route of the product's API, with how it authenticates and a valid example request.
 // security.spec.ts and fuzz.spec.ts both walk this table; security.spec.ts also checks it
 // against the route files under app/api, so a new route cannot be left out.
 
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-export type AuthKind = "session" | "apiKey" | "public";
+/** The contract's status for an error code a response carries, known or not. */
+export function statusOfCode(code: string): number | undefined {
+  return (ERROR_STATUS as Record<string, number>)[code];
+}
+
 /** What a path `:id` names, so a test can put an own, a foreign or a made-up one there. */
 export type IdKind = "webhook" | "delivery" | "apiKey" | "program" | "conversion";
 
@@ -27,7 +32,7 @@ export interface RouteSpec {
   method: Method;
   /** Path template, `:id` for the one path parameter. */
   path: string;
-  auth: AuthKind;
+  auth: Auth;
   /** Which account kind gets a 2xx from the valid example (the other may get 403). */
   caller?: "advertiser" | "affiliate";
   id?: IdKind;
