@@ -92,6 +92,12 @@ async function recordTogether(attempts: FinishedAttempt[]) {
   return results;
 }
 
+/** Outcomes for one endpoint's deliveries, finishing 1 ms apart in the order given, in one batch. */
+function recordInOrder(webhookId: string, ids: string[], outcomes: Outcome[]) {
+  const t = Date.now();
+  return recordTogether(outcomes.map((outcome, i) => finished(webhookId, ids[i]!, outcome, t + i)));
+}
+
 describe("recordAttempt", () => {
   it("records every attempt of a batch with its own outcome, and refuses only the rows whose lease is not held", async () => {
     const { webhookId, ids } = await leasedDeliveries(4);
@@ -157,13 +163,7 @@ describe("recordAttempt", () => {
 
   it("keeps only the failures after the last success in the endpoint's streak", async () => {
     const { webhookId, ids } = await leasedDeliveries(4, 1);
-    const t = Date.now();
-    await recordTogether([
-      finished(webhookId, ids[0]!, "exhausted", t),
-      finished(webhookId, ids[1]!, "succeeded", t + 1),
-      finished(webhookId, ids[2]!, "exhausted", t + 2),
-      finished(webhookId, ids[3]!, "exhausted", t + 3),
-    ]);
+    await recordInOrder(webhookId, ids, ["exhausted", "succeeded", "exhausted", "exhausted"]);
     // 1 + 1 failure before the success stayed under the limit of 3; 2 after it.
     expect(await getWebhook(webhookId)).toMatchObject({ consecutiveFailures: 2, enabled: true, disabledReason: null });
   });
@@ -179,12 +179,7 @@ describe("recordAttempt", () => {
 
   it("disables the endpoint when the limit was reached before a later success in the same batch", async () => {
     const { webhookId, ids } = await leasedDeliveries(3, 2);
-    const t = Date.now();
-    await recordTogether([
-      finished(webhookId, ids[0]!, "exhausted", t),
-      finished(webhookId, ids[1]!, "succeeded", t + 1),
-      finished(webhookId, ids[2]!, "retry", t + 2),
-    ]);
+    await recordInOrder(webhookId, ids, ["exhausted", "succeeded", "retry"]);
     expect(await getWebhook(webhookId)).toMatchObject({ consecutiveFailures: 0, enabled: false, disabledReason: "limit reason" });
   });
 
@@ -203,8 +198,7 @@ describe("recordAttempt", () => {
 
   it("disables the endpoint on 410 Gone with the gone reason, without counting it in the streak", async () => {
     const { webhookId, ids } = await leasedDeliveries(2, 0);
-    const t = Date.now();
-    await recordTogether([finished(webhookId, ids[0]!, "gone", t), finished(webhookId, ids[1]!, "exhausted", t + 1)]);
+    await recordInOrder(webhookId, ids, ["gone", "exhausted"]);
     expect(await getWebhook(webhookId)).toMatchObject({ consecutiveFailures: 1, enabled: false, disabledReason: "gone reason" });
   });
 
