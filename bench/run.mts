@@ -16,16 +16,12 @@ import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { encryptSecret, generateSigningSecret } from "@/lib/webhooks/secrets";
-import { createScratchDatabase } from "@/lib/testing/scratch-database";
+import { createScratchDatabase, requireServerUrl } from "@/lib/testing/scratch-database";
 import { sendWebhook } from "@/lib/webhooks/send";
 import { buildDeliveryHeaders } from "@/lib/webhooks/signing";
 import { DeliveryWorker } from "@/lib/webhooks/worker";
 
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl || !/^postgres(ql)?:\/\//.test(serverUrl)) {
-  console.error("npm run bench needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops its own database there).");
-  process.exit(1);
-}
+const serverUrl = requireServerUrl("npm run bench");
 // A database of its own, so the workers run as in production: unscoped, the only work there.
 const scratch = await createScratchDatabase(serverUrl, "bench");
 process.env.DATABASE_URL = scratch.url;

@@ -9,7 +9,7 @@ import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb, migratePostgres } from "@/lib/db";
 import { deliveries, deliveryAttempts } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
-import { createScratchDatabase } from "@/lib/testing/scratch-database";
+import { createScratchDatabase, requireServerUrl } from "@/lib/testing/scratch-database";
 import { retryFailedDeliveries } from "@/lib/webhooks/delivery-log";
 import { generateSigningSecret } from "@/lib/webhooks/secrets";
 import {
@@ -20,7 +20,6 @@ import {
   emitStream,
   print,
   Promises,
-  requireServerUrl,
   round,
   sleep,
   startReceiverProcess,
@@ -36,7 +35,7 @@ const BUDGET = RETRY_DELAYS_MS.split(",").length + 1;
 const CHAOS = { fail500: 0.3, hang: 0.1, reset: 0.05 };
 
 const promises = new Promises();
-const scratch = await createScratchDatabase(requireServerUrl(), "rel");
+const scratch = await createScratchDatabase(requireServerUrl("npm run test:reliability"), "rel");
 process.env.DATABASE_URL = scratch.url;
 process.env.WEBHOOK_ENGINE = "embedded";
 process.env.LOG_LEVEL ??= "error";

@@ -40,15 +40,6 @@ export class Promises {
   }
 }
 
-export function requireServerUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    console.error("the reliability suite needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops its own database there).");
-    process.exit(2);
-  }
-  return url;
-}
-
 /** A throwaway PostgreSQL 15 cluster (STACK.md's recipe) that this process may restart at will. */
 export function startOwnCluster(port: number) {
   const dir = mkdtempSync(path.join(tmpdir(), "rel-pg-"));

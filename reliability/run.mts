@@ -5,10 +5,11 @@
 //   REL_ONLY=worker-sigkill,chaotic-receiver   run only these
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { print, requireServerUrl, round } from "./lib";
+import { requireServerUrl } from "@/lib/testing/scratch-database";
+import { print, round } from "./lib";
 
 const SCENARIOS = ["worker-sigkill", "postgres-restart", "chaotic-receiver"] as const;
-requireServerUrl();
+requireServerUrl("npm run test:reliability");
 const only = process.env.REL_ONLY?.split(",").map((s) => s.trim());
 const chosen = SCENARIOS.filter((s) => !only || only.includes(s));
 

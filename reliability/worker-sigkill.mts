@@ -2,12 +2,11 @@
 // to a receiver in another process. Promise: zero lost, duplicates only for what the killed
 // worker had claimed, always with the same webhook-id.
 //   REL_EVENTS (default 10000), REL_RATE events/s (default 400)
-import { createScratchDatabase } from "@/lib/testing/scratch-database";
-import { requireServerUrl } from "./lib";
+import { createScratchDatabase, requireServerUrl } from "@/lib/testing/scratch-database";
 import { runStreamScenario } from "./stream";
 
 const scenario = "worker-sigkill";
-const scratch = await createScratchDatabase(requireServerUrl(), "rel");
+const scratch = await createScratchDatabase(requireServerUrl("npm run test:reliability"), "rel");
 let promises;
 try {
   promises = await runStreamScenario({

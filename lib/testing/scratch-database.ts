@@ -28,3 +28,13 @@ export async function createScratchDatabase(serverUrl: string, prefix: string) {
     },
   };
 }
+
+/** DATABASE_URL when it names a PostgreSQL server; otherwise says what `command` needs and exits. */
+export function requireServerUrl(command: string): string {
+  const url = process.env.DATABASE_URL;
+  if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+    console.error(`${command} needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops its own database there).`);
+    process.exit(2);
+  }
+  return url;
+}
