@@ -2,7 +2,7 @@
 // our own) while 10 000 events stream to the receiver. Promise: the worker survives, zero lost,
 // duplicates only for what was in flight when the database went away, always with the same
 // webhook-id.
-//   REL_PG_EVENTS (default 10000), REL_RATE events/s (default 400), REL_PGPORT (default 55450)
+//   REL_PG_EVENTS (default 10000), REL_RATE events/s (default 400), REL_PGPORT (default 25450)
 import { and, eq, gt } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { deliveries } from "@/lib/db/schema";
@@ -11,7 +11,9 @@ import { runStreamScenario } from "./stream";
 
 const scenario = "postgres-restart";
 const ATTEMPT_TIMEOUT_MS = 2000; // WEBHOOK_TIMEOUT_MS given to the worker (stream.ts)
-const cluster = startOwnCluster(Number(process.env.REL_PGPORT ?? 55450));
+// Below Linux's ephemeral range (32768–60999): a port in it can be taken as the local end of an
+// outgoing connection, before the cluster starts or while it restarts (CI saw "address in use").
+const cluster = startOwnCluster(Number(process.env.REL_PGPORT ?? 25450));
 let promises;
 try {
   promises = await runStreamScenario({
