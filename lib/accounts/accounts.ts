@@ -5,13 +5,14 @@ import { getDb } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { accounts, users, type Account, type User } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
-import type { SignupInput } from "./schemas";
+import type { z } from "zod";
+import type { SignupInput, accountResponse, userResponse } from "./schemas";
 
-export function serializeUser(user: User) {
+export function serializeUser(user: User): z.input<typeof userResponse> {
   return { id: user.id, email: user.email, name: user.name, accountId: user.accountId, createdAt: user.createdAt };
 }
 
-export function serializeAccount(account: Account) {
+export function serializeAccount(account: Account): z.input<typeof accountResponse> {
   return { id: account.id, kind: account.kind, name: account.name, createdAt: account.createdAt };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { prefixedId, timestamp } from "@/lib/api/schemas";
 
 export const ACCOUNT_KINDS = ["advertiser", "affiliate"] as const;
 
@@ -10,3 +11,20 @@ export const signupInput = z.object({
   accountKind: z.enum(ACCOUNT_KINDS, "Choose advertiser or affiliate."),
 });
 export type SignupInput = z.infer<typeof signupInput>;
+
+// Responses (serializers return `z.input`; see lib/api/schemas.ts).
+export const accountResponse = z
+  .object({ id: prefixedId("acct"), kind: z.enum(ACCOUNT_KINDS), name: z.string(), createdAt: timestamp })
+  .meta({ id: "Account" });
+
+export const userResponse = z
+  .object({
+    id: prefixedId("usr"),
+    email: z.email(),
+    name: z.string(),
+    accountId: prefixedId("acct"),
+    createdAt: timestamp,
+  })
+  .meta({ id: "User" });
+
+export const signupResponse = z.object({ user: userResponse, account: accountResponse });

@@ -4,7 +4,8 @@ import { ApiError } from "@/lib/api/errors";
 import { getDb } from "@/lib/db";
 import { accounts, apiKeys, type Account, type ApiKey } from "@/lib/db/schema";
 import { newId, randomString } from "@/lib/ids";
-import type { CreateApiKeyInput } from "./schemas";
+import type { z } from "zod";
+import type { CreateApiKeyInput, apiKeyResponse, createdApiKeyResponse } from "./schemas";
 
 const KEY_PREFIX = "pmk_";
 const DISPLAY_LENGTH = KEY_PREFIX.length + 8;
@@ -15,7 +16,7 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-export function serializeApiKey(key: ApiKey) {
+export function serializeApiKey(key: ApiKey): z.input<typeof apiKeyResponse> {
   return {
     id: key.id,
     name: key.name,
@@ -32,7 +33,7 @@ export async function listApiKeys(accountId: string) {
 }
 
 /** A new key: only its hash is stored, so the plaintext is returned this once. */
-export async function createApiKey(accountId: string, input: CreateApiKeyInput) {
+export async function createApiKey(accountId: string, input: CreateApiKeyInput): Promise<z.input<typeof createdApiKeyResponse>> {
   const db = await getDb();
   const key = `${KEY_PREFIX}${randomString(40)}`;
   const [row] = await db

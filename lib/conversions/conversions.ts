@@ -6,11 +6,12 @@ import { newId } from "@/lib/ids";
 import { findActivePartnership } from "@/lib/partnerships/partnerships";
 import { findProgram } from "@/lib/programs/programs";
 import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
-import type { EventData, EventType } from "@/lib/webhooks/events";
+import type { EventMessage } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
-import { conversionIdFormat, type CreateConversionInput } from "./schemas";
+import type { z } from "zod";
+import { conversionIdFormat, type CreateConversionInput, type conversionResponse } from "./schemas";
 
-export function serializeConversion(conversion: Conversion) {
+export function serializeConversion(conversion: Conversion): z.input<typeof conversionResponse> {
   return {
     id: conversion.id,
     programId: conversion.programId,
@@ -27,13 +28,15 @@ export function serializeConversion(conversion: Conversion) {
   };
 }
 
-/** `data` of the conversion.* events, the same shape as the catalogue's samples. */
-export function conversionEventData(conversion: Conversion): EventData {
-  const data: EventData = {
+/**
+ * The event a conversion's status announces (pending: created, approved, rejected) and its
+ * `data`, the same shape as the catalogue's samples; enqueueEvent checks it against the schema.
+ */
+export function conversionEvent(conversion: Conversion) {
+  const data = {
     id: conversion.id,
     type: conversion.type,
     amount: conversion.amount,
-    status: conversion.status,
     currency: conversion.currency,
     programId: conversion.programId,
     advertiserId: conversion.advertiserAccountId,
@@ -41,8 +44,17 @@ export function conversionEventData(conversion: Conversion): EventData {
     externalId: conversion.externalId,
     createdAt: conversion.createdAt.toISOString(),
   };
-  if (conversion.status === "rejected") data.rejectionReason = conversion.rejectionReason;
-  return data;
+  switch (conversion.status) {
+    case "pending":
+      return { type: "conversion.created", data: { ...data, status: "pending" } } satisfies EventMessage;
+    case "approved":
+      return { type: "conversion.approved", data: { ...data, status: "approved" } } satisfies EventMessage;
+    case "rejected":
+      return {
+        type: "conversion.rejected",
+        data: { ...data, status: "rejected", rejectionReason: conversion.rejectionReason },
+      } satisfies EventMessage;
+  }
 }
 
 /**
@@ -72,7 +84,7 @@ export async function createConversion(tx: Tx, account: Account, input: CreateCo
       externalId: input.externalId ?? null,
     })
     .returning();
-  const { deliveryIds } = await emitConversionEvent(tx, "conversion.created", conversion!);
+  const { deliveryIds } = await emitConversionEvent(tx, conversion!);
   return { conversion: conversion!, deliveryIds };
 }
 
@@ -109,18 +121,16 @@ async function decideConversion(
       if (!existing) throw conversionNotFound();
       throw new ApiError("conflict", `The conversion is already ${existing.status}; only a pending conversion can be ${status}.`);
     }
-    const type: EventType = status === "approved" ? "conversion.approved" : "conversion.rejected";
-    const { deliveryIds } = await emitConversionEvent(tx, type, conversion);
+    const { deliveryIds } = await emitConversionEvent(tx, conversion);
     return { conversion, deliveryIds };
   });
   await wakeDeliveryEngine(deliveryIds);
   return conversion;
 }
 
-function emitConversionEvent(tx: Tx, type: EventType, conversion: Conversion) {
+function emitConversionEvent(tx: Tx, conversion: Conversion) {
   return enqueueEvent(tx, {
-    type,
-    data: conversionEventData(conversion),
+    ...conversionEvent(conversion),
     recipientAccountIds: [conversion.advertiserAccountId, conversion.affiliateAccountId],
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { prefixedId, timestamp } from "@/lib/api/schemas";
 import { programId } from "@/lib/programs/schemas";
 
 const noNul = /^[^\u0000]*$/;
@@ -30,3 +31,21 @@ export type RejectConversionInput = z.infer<typeof rejectConversionInput>;
 
 /** The shape of our ids; a path id that is not one cannot name a conversion, so it is a 404. */
 export const conversionIdFormat = /^conv_[0-9a-z]{1,40}$/;
+
+// Responses (serializers return `z.input`; see lib/api/schemas.ts).
+export const conversionResponse = z
+  .object({
+    id: prefixedId("conv"),
+    programId: prefixedId("prg"),
+    advertiserId: prefixedId("acct"),
+    affiliateId: prefixedId("acct"),
+    type: z.enum(["sale", "lead"]),
+    amount: z.number().int().meta({ description: "Minor units (4999 = 49.99)." }),
+    currency: z.string().meta({ description: "ISO 4217." }),
+    status: z.enum(["pending", "approved", "rejected"]),
+    externalId: z.string().nullable(),
+    rejectionReason: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Conversion" });

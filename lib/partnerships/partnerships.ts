@@ -7,8 +7,10 @@ import { findProgram } from "@/lib/programs/programs";
 import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
 import type { EventData } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
+import type { z } from "zod";
+import type { partnershipResponse } from "./schemas";
 
-export function serializePartnership(partnership: Partnership, program: Program) {
+export function serializePartnership(partnership: Partnership, program: Program): z.input<typeof partnershipResponse> {
   return {
     id: partnership.id,
     programId: partnership.programId,
@@ -20,7 +22,7 @@ export function serializePartnership(partnership: Partnership, program: Program)
 }
 
 /** `data` of partnership.created: the seed's {id, type, amount, status} plus who and where. */
-export function partnershipEventData(partnership: Partnership, program: Program): EventData {
+export function partnershipEventData(partnership: Partnership, program: Program): EventData<"partnership.created"> {
   return {
     id: partnership.id,
     type: "partnership",

@@ -3,9 +3,10 @@ import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { programs, type Account, type Program } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
-import { programIdFormat, type CreateProgramInput, type ListProgramsQuery } from "./schemas";
+import type { z } from "zod";
+import { programIdFormat, type CreateProgramInput, type ListProgramsQuery, type programResponse } from "./schemas";
 
-export function serializeProgram(program: Program) {
+export function serializeProgram(program: Program): z.input<typeof programResponse> {
   return {
     id: program.id,
     advertiserId: program.accountId,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listOf, prefixedId, timestamp } from "@/lib/api/schemas";
 
 // Text a person typed: trimmed, bounded, and never a NUL (PostgreSQL text cannot hold one).
 const label = (max: number, message: string) =>
@@ -24,3 +25,16 @@ export type ListProgramsQuery = z.infer<typeof listProgramsQuery>;
 /** The shape of our ids; a path id that is not one cannot name a program, so it is a 404. */
 export const programIdFormat = /^prg_[0-9a-z]{1,40}$/;
 export const programId = z.string().regex(programIdFormat, "Not a program id (prg_…).");
+
+// Responses (serializers return `z.input`; see lib/api/schemas.ts).
+export const programResponse = z
+  .object({
+    id: prefixedId("prg"),
+    advertiserId: prefixedId("acct", "The advertiser that owns the program."),
+    name: z.string(),
+    commissionRate: z.number().nullable().meta({ description: "Percent, two decimals, e.g. 12.5." }),
+    createdAt: timestamp,
+  })
+  .meta({ id: "Program" });
+
+export const programList = listOf(programResponse, "Programs, newest first.");

@@ -5,7 +5,16 @@ import { deliveries, deliveryAttempts, events, webhooks, type Delivery, type Del
 
 type DeliveryStatus = Delivery["status"];
 import { wakeDeliveryEngine } from "./engine";
-import { DELIVERY_STATUSES, type ListDeliveriesQuery, type RetryFailedInput } from "./schemas";
+import type { z } from "zod";
+import {
+  DELIVERY_STATUSES,
+  type ListDeliveriesQuery,
+  type RetryFailedInput,
+  type deliveryPageResponse,
+  type retryFailedResponse,
+  type webhookSummaryResponse,
+  type webhookTimelineResponse,
+} from "./schemas";
 import { serializeDelivery } from "./serializers";
 import { assertWebhookExists } from "./webhooks";
 
@@ -18,7 +27,11 @@ import { assertWebhookExists } from "./webhooks";
 const createdAtExact = sql<string>`to_char(${deliveries.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** A page of an endpoint's deliveries, newest first, each with its attempts. */
-export async function listDeliveries(accountId: string, webhookId: string, query: ListDeliveriesQuery) {
+export async function listDeliveries(
+  accountId: string,
+  webhookId: string,
+  query: ListDeliveriesQuery,
+): Promise<z.input<typeof deliveryPageResponse>> {
   const db = await getDb();
   await assertWebhookExists(db, accountId, webhookId);
   const conditions: SQL[] = [eq(deliveries.accountId, accountId), eq(deliveries.webhookId, webhookId)];
@@ -137,7 +150,7 @@ export async function replayDelivery(accountId: string, deliveryId: string) {
 }
 
 /** Every failed delivery of the account (optionally one endpoint, created in [since, until)) is sent again. */
-export async function retryFailedDeliveries(accountId: string, input: RetryFailedInput) {
+export async function retryFailedDeliveries(accountId: string, input: RetryFailedInput): Promise<z.input<typeof retryFailedResponse>> {
   const db = await getDb();
   if (input.webhookId) await assertWebhookExists(db, accountId, input.webhookId);
   const conditions: SQL[] = [eq(deliveries.accountId, accountId), eq(deliveries.status, "failed")];
@@ -167,7 +180,7 @@ export const SUMMARY_WINDOW_HOURS = 24;
  * (succeeded / finished; null when none finished). lastDeliveryAt and lastStatus describe the
  * newest delivery ever, so a quiet endpoint still shows when it last received something.
  */
-export async function summarizeWebhooks(accountId: string) {
+export async function summarizeWebhooks(accountId: string): Promise<z.input<typeof webhookSummaryResponse>[]> {
   const db = await getDb();
   const since = new Date(Date.now() - SUMMARY_WINDOW_HOURS * 3_600_000);
   const countWhere = (status: DeliveryStatus) =>
@@ -241,7 +254,11 @@ export function bucketSecondsFor(hours: number): number {
  * many deliveries created then have succeeded, failed or are pending, and the p50/p95 duration
  * of the attempts made then. Every bucket of the window is present, empty ones with zeros.
  */
-export async function webhookTimeline(accountId: string, webhookId: string, hours: number) {
+export async function webhookTimeline(
+  accountId: string,
+  webhookId: string,
+  hours: number,
+): Promise<z.input<typeof webhookTimelineResponse>> {
   const db = await getDb();
   await assertWebhookExists(db, accountId, webhookId);
   const width = bucketSecondsFor(hours);

@@ -4,9 +4,10 @@ import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { buildEventBody, type EventData, type EventType } from "./events";
 
-export interface EnqueueEventInput {
-  type: EventType;
-  data: EventData;
+export interface EnqueueEventInput<E extends EventType = EventType> {
+  type: E;
+  /** Typed by the event: a conversion event without `amount` does not compile (see outbox.test.ts). */
+  data: EventData<E>;
   /** Accounts that receive the event; each of their endpoints subscribed to `type` gets one delivery. */
   recipientAccountIds: string[];
   /** Test sends (POST /api/v1/webhooks/test) go only to enabled endpoints and are marked. */
@@ -21,7 +22,7 @@ export interface EnqueueEventInput {
  * caller hands `deliveryIds` to wakeDeliveryEngine. Endpoints that are disabled still get a
  * delivery: it is held (not sent) until the endpoint is enabled again, never dropped.
  */
-export async function enqueueEvent(tx: Queryable, input: EnqueueEventInput) {
+export async function enqueueEvent<E extends EventType>(tx: Queryable, input: EnqueueEventInput<E>) {
   const recipients = [...new Set(input.recipientAccountIds)];
   const eventId = newId("event");
   const now = new Date();

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { EVENT_TYPES, eventType } from "./events";
+import { listOf, prefixedId, timestamp } from "@/lib/api/schemas";
+import { EVENT_BODY_SCHEMAS, EVENT_TYPES, eventType } from "./events";
 
-// Inputs of the webhook management endpoints. The dashboard forms import these same schemas,
+// Inputs and responses of the webhook management endpoints. The dashboard forms import these same schemas,
 // so this file stays client-safe: zod and the event catalogue only. Checks that need the
 // server (production-only address rules, see lib/webhooks/ssrf.ts) run in lib/webhooks/webhooks.ts.
 
@@ -132,3 +133,137 @@ export const webhookStatsQuery = z.object({
   ),
 });
 export type WebhookStatsQuery = z.infer<typeof webhookStatsQuery>;
+
+// --- Responses --------------------------------------------------------------------------------
+// The one description of each response shape: serializers return `z.input` of these, the
+// dashboard's types are `z.infer` of them, and /api/openapi.json is generated from them. A field
+// added here is a compile error in the serializer until it is filled, and documented at once.
+
+export const webhookResponse = z
+  .object({
+    id: prefixedId("wh", "Endpoint id."),
+    url: z.string().meta({ description: "Where deliveries are POSTed.", format: "uri" }),
+    description: z.string().meta({ description: "Your note about the endpoint (may be empty)." }),
+    events: z.array(eventType).meta({ description: "The events it is subscribed to." }),
+    enabled: z.boolean().meta({ description: "false while disabled (by you, by 410 Gone, or after repeated failures)." }),
+    disabledReason: z.string().nullable().meta({ description: "Why it was disabled." }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    secretRotatedAt: timestamp.nullable().meta({ description: "When the secret was last rotated." }),
+    previousSecretExpiresAt: timestamp
+      .nullable()
+      .meta({ description: "Until then the previous secret still signs deliveries too." }),
+    heldDeliveries: z
+      .number()
+      .int()
+      .optional()
+      .meta({
+        description:
+          "Only in GET, PATCH /api/webhooks/{id}: deliveries kept while the endpoint is disabled; sent when it is re-enabled.",
+      }),
+  })
+  .meta({ id: "Webhook", description: "A webhook endpoint. Never contains its secret." });
+
+export const createdWebhookResponse = webhookResponse
+  .extend({ secret: z.string().meta({ description: "The signing secret (`whsec_…`). Shown in this response only." }) })
+  .meta({ id: "WebhookWithSecret", description: "The new endpoint, with its signing secret." });
+
+export const rotatedSecretResponse = z
+  .object({
+    secret: z.string().meta({ description: "The new signing secret. Shown in this response only." }),
+    previousSecretExpiresAt: timestamp.nullable().meta({
+      description: "Until then the old secret signs deliveries too; null with a grace period of 0.",
+    }),
+  })
+  .meta({ id: "RotatedSecret" });
+
+export const deliveryAttemptResponse = z
+  .object({
+    number: z.number().int().meta({ description: "1, 2, 3 …; continues after a replay." }),
+    startedAt: timestamp,
+    // Always recorded (the column is NOT NULL): a timeout or a refused connection also took time.
+    durationMs: z.number().int().meta({ description: "Request-to-response time (to the failure, when there was no answer)." }),
+    statusCode: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "The receiver's HTTP status; null when no answer (timeout, refused, SSRF block)." }),
+    error: z.string().nullable().meta({ description: "Why the attempt failed without a status, e.g. a timeout." }),
+    responseBodyExcerpt: z.string().nullable().meta({ description: "The first 16 KiB of the receiver's response body." }),
+    requestHeaders: z.record(z.string(), z.string()).meta({ description: "The headers sent (signatures included)." }),
+  })
+  .meta({ id: "DeliveryAttempt" });
+
+export const deliveryResponse = z
+  .object({
+    id: prefixedId("dlv", "Delivery id: one event to one endpoint. Equal to the webhook-id header."),
+    webhookId: prefixedId("wh"),
+    eventId: prefixedId("evt"),
+    event: eventType,
+    status: z.enum(DELIVERY_STATUSES),
+    attemptCount: z.number().int(),
+    nextAttemptAt: timestamp.nullable().meta({ description: "When the next attempt is due (pending only)." }),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable().meta({ description: "Why the delivery ended without success, when known." }),
+    test: z.boolean().meta({ description: "true for test events." }),
+    createdAt: timestamp,
+    completedAt: timestamp.nullable(),
+    payload: z.unknown().meta({ description: "The delivery body exactly as sent: {event, data, timestamp}." }),
+    attempts: z.array(deliveryAttemptResponse).meta({ description: "Oldest first." }),
+  })
+  .meta({ id: "Delivery", description: "One event to one endpoint, with its attempts." });
+
+export const deliveryPageResponse = z
+  .object({
+    data: z.array(deliveryResponse).meta({ description: "Newest first." }),
+    nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
+  })
+  .meta({ id: "DeliveryPage" });
+
+export const replayResponse = z.object({ delivery: deliveryResponse });
+
+export const retryFailedResponse = z.object({ count: z.number().int() });
+
+export const webhookSummaryResponse = z
+  .object({
+    webhookId: prefixedId("wh"),
+    total: z.number().int().meta({ description: "Deliveries created in the past 24 h." }),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    pending: z.number().int(),
+    successRate: z.number().nullable().meta({ description: "succeeded / (succeeded + failed); null when none finished." }),
+    lastDeliveryAt: timestamp.nullable().meta({ description: "The newest delivery ever, even if older than 24 h." }),
+    lastStatus: z.enum(DELIVERY_STATUSES).nullable(),
+  })
+  .meta({ id: "WebhookSummary" });
+
+export const webhookSummaryList = listOf(webhookSummaryResponse, "One per endpoint.");
+
+export const statsBucketResponse = z.object({
+  bucketStart: timestamp,
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  pending: z.number().int(),
+  p50DurationMs: z.number().int().nullable(),
+  p95DurationMs: z.number().int().nullable(),
+});
+
+export const webhookTimelineResponse = z
+  .object({
+    webhookId: prefixedId("wh"),
+    hours: z.number().int(),
+    bucketSeconds: z.number().int().meta({ description: "3600 up to 48 h, 6 h up to a week, then a day." }),
+    buckets: z.array(statsBucketResponse),
+  })
+  .meta({ id: "WebhookTimeline" });
+
+export const webhookList = listOf(webhookResponse, "The account's endpoints.");
+
+export const testEventResponse = z
+  .object({
+    payload: EVENT_BODY_SCHEMAS["conversion.created"],
+    deliveries: z
+      .array(z.object({ id: prefixedId("dlv"), webhookId: prefixedId("wh") }))
+      .meta({ description: "One per endpoint it was sent to." }),
+  })
+  .meta({ id: "TestEventResult" });

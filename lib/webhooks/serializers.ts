@@ -1,7 +1,11 @@
+import type { z } from "zod";
 import type { Delivery, DeliveryAttempt, Webhook } from "@/lib/db/schema";
+import { isEventType } from "./events";
+import type { deliveryAttemptResponse, deliveryResponse, webhookResponse } from "./schemas";
 
 // One serializer per resource: a response is built field by field from these, so a new
-// column (or a secret) never reaches a client by accident.
+// column (or a secret) never reaches a client by accident. Each returns `z.input` of its
+// response schema in ./schemas.ts (Dates; JSON turns them into the documented strings).
 
 /** Facts about a webhook that live outside its row. */
 export interface WebhookExtras {
@@ -11,12 +15,13 @@ export interface WebhookExtras {
   heldDeliveries?: number;
 }
 
-export function serializeWebhook(webhook: Webhook, extras: WebhookExtras) {
+export function serializeWebhook(webhook: Webhook, extras: WebhookExtras): SerializedWebhook {
   return {
     id: webhook.id,
     url: webhook.url,
     description: webhook.description,
-    events: webhook.events,
+    // The column is text[]; only catalogue names are ever written (the input schema checks them).
+    events: webhook.events.filter(isEventType),
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
     createdAt: webhook.createdAt,
@@ -27,9 +32,9 @@ export function serializeWebhook(webhook: Webhook, extras: WebhookExtras) {
   };
 }
 
-export type SerializedWebhook = ReturnType<typeof serializeWebhook>;
+export type SerializedWebhook = z.input<typeof webhookResponse>;
 
-export function serializeAttempt(attempt: DeliveryAttempt) {
+export function serializeAttempt(attempt: DeliveryAttempt): z.input<typeof deliveryAttemptResponse> {
   return {
     number: attempt.number,
     startedAt: attempt.startedAt,
@@ -42,12 +47,12 @@ export function serializeAttempt(attempt: DeliveryAttempt) {
 }
 
 /** A delivery with its event body (`payload`, exactly what the receiver gets) and attempts. */
-export function serializeDelivery(delivery: Delivery, eventBody: string, attempts: DeliveryAttempt[]) {
+export function serializeDelivery(delivery: Delivery, eventBody: string, attempts: DeliveryAttempt[]): SerializedDelivery {
   return {
     id: delivery.id,
     webhookId: delivery.webhookId,
     eventId: delivery.eventId,
-    event: delivery.eventType,
+    event: eventTypeOf(delivery.eventType),
     status: delivery.status,
     attemptCount: delivery.attemptCount,
     nextAttemptAt: delivery.nextAttemptAt,
@@ -61,7 +66,7 @@ export function serializeDelivery(delivery: Delivery, eventBody: string, attempt
   };
 }
 
-export type SerializedDelivery = ReturnType<typeof serializeDelivery>;
+export type SerializedDelivery = z.input<typeof deliveryResponse>;
 
 // Event bodies are written by buildEventBody, so they are JSON; keep the raw text otherwise.
 function parsePayload(body: string): unknown {
@@ -70,4 +75,9 @@ function parsePayload(body: string): unknown {
   } catch {
     return body;
   }
+}
+
+function eventTypeOf(name: string) {
+  if (!isEventType(name)) throw new Error(`Delivery of an event type not in the catalogue: ${name}`);
+  return name;
 }

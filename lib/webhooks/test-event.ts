@@ -7,6 +7,7 @@ import { newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "./engine";
 import { EVENT_CATALOGUE, type EventBody, type EventData } from "./events";
 import { enqueueEvent } from "./outbox";
+import type { testEventResponse } from "./schemas";
 
 // POST /api/v1/webhooks/test: a realistic conversion.created, marked test, sent to the caller's
 // own endpoints only. The schema lives here rather than in ./schemas.ts, which the dashboard
@@ -26,7 +27,7 @@ const webhookIdFormat = /^wh_[0-9a-z]{1,40}$/;
  * it gets the event even when not subscribed to conversion.created — naming an endpoint means
  * "send it there", as Stripe's and Svix's "send test event" do.
  */
-export async function sendTestEvent(account: Account, input: SendTestEventInput) {
+export async function sendTestEvent(account: Account, input: SendTestEventInput): Promise<z.input<typeof testEventResponse>> {
   if (input.webhookId !== undefined) await assertTestableWebhook(account.id, input.webhookId);
   const db = await getDb();
   const result = await db.transaction(async (tx) => {
@@ -43,7 +44,7 @@ export async function sendTestEvent(account: Account, input: SendTestEventInput)
       .from(deliveries)
       .where(and(eq(deliveries.eventId, eventId), eq(deliveries.accountId, account.id)));
     // The exact bytes receivers get, parsed back: what the caller sees is what is sent.
-    const payload: EventBody = JSON.parse(event!.body);
+    const payload: EventBody<typeof TEST_EVENT> = JSON.parse(event!.body);
     return { payload, deliveries: sent, deliveryIds };
   });
   await wakeDeliveryEngine(result.deliveryIds);
@@ -51,7 +52,7 @@ export async function sendTestEvent(account: Account, input: SendTestEventInput)
 }
 
 /** The catalogue's sample with fresh ids and time, and the caller in the role it plays. */
-export function testConversionData(account: Account, now: Date = new Date()): EventData {
+export function testConversionData(account: Account, now: Date = new Date()): EventData<typeof TEST_EVENT> {
   const sample = EVENT_CATALOGUE[TEST_EVENT].sample;
   const advertiser = account.kind === "advertiser";
   return {

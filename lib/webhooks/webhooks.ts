@@ -4,8 +4,11 @@ import { getDb, type Queryable } from "@/lib/db";
 import { accounts, deliveries, webhookSecrets, webhooks, type Webhook } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "./engine";
+import type { z } from "zod";
 import {
   MAX_WEBHOOKS_PER_ACCOUNT,
+  type createdWebhookResponse,
+  type rotatedSecretResponse,
   type CreateWebhookInput,
   type RotateSecretInput,
   type UpdateWebhookInput,
@@ -65,7 +68,7 @@ export async function getWebhook(accountId: string, id: string) {
 }
 
 /** A new endpoint and its first signing secret; the secret is returned this once. */
-export async function createWebhook(accountId: string, input: CreateWebhookInput) {
+export async function createWebhook(accountId: string, input: CreateWebhookInput): Promise<z.input<typeof createdWebhookResponse>> {
   assertUrlAllowed(input.url);
   const db = await getDb();
   const secret = generateSigningSecret();
@@ -157,7 +160,11 @@ export async function deleteWebhook(accountId: string, id: string): Promise<void
  * (0 = at once), so a rotation with no grace also ends an earlier rotation's grace period —
  * what you want when a secret leaked. Until then deliveries carry one signature per valid secret.
  */
-export async function rotateWebhookSecret(accountId: string, id: string, input: RotateSecretInput) {
+export async function rotateWebhookSecret(
+  accountId: string,
+  id: string,
+  input: RotateSecretInput,
+): Promise<z.input<typeof rotatedSecretResponse>> {
   const db = await getDb();
   const secret = generateSigningSecret();
   const now = new Date();
