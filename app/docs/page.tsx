@@ -8,7 +8,7 @@ import { Callout, Code, DocSection, H3, InlineText, List, P, Table } from "@/com
 import { Brand } from "@/components/shell/brand";
 import { VerifySignatures } from "@/components/webhooks/verify-signatures";
 import { ERROR_STATUS } from "@/lib/api/errors";
-import { ERROR_CODES, ERROR_DESCRIPTIONS } from "@/lib/openapi/components";
+import { ERROR_CODES, ERROR_DESCRIPTIONS } from "@/lib/openapi/errors";
 import { documentedDefaults } from "@/lib/openapi/defaults";
 import { getOpenApiDocument } from "@/lib/openapi/document";
 import { DELIVERY_HEADER_DOCS, SAMPLE_NEW_SECRET, SAMPLE_SECRET, sampleDelivery } from "@/lib/openapi/events";
@@ -468,7 +468,7 @@ res.sendStatus(200);`}
               </a>{" "}
               <span className="text-slate-500">— OpenAPI {doc.openapi}: import it into Postman, Insomnia or a client generator.</span>
             </p>
-            <ApiReference tags={doc.tags} paths={doc.paths} schemas={doc.components.schemas} />
+            <ApiReference tags={doc.tags ?? []} paths={doc.paths ?? {}} schemas={doc.components?.schemas ?? {}} />
           </DocSection>
         </main>
       </div>

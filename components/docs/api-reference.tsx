@@ -1,12 +1,11 @@
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { AUTH_LABELS, routeErrors } from "@/lib/openapi/document";
-import type { JsonSchema } from "@/lib/openapi/json-schema";
 import { ROUTES, type Auth, type Method, type RouteDoc } from "@/lib/openapi/routes";
 import { ERROR_STATUS } from "@/lib/api/errors";
 import { CodeBlock } from "./code-block";
 import { Code, InlineText } from "./prose";
-import { SchemaFields, isSchema } from "./schema-fields";
+import { SchemaFields, isSchema, type JsonSchema } from "./schema-fields";
 
 // The API reference, rendered from the same route list and OpenAPI document as /api/openapi.json.
 
@@ -28,7 +27,10 @@ export function MethodBadge({ method }: { method: Method }) {
   );
 }
 
-type Operation = { parameters?: JsonSchema[]; requestBody?: { content: { "application/json": { schema: JsonSchema } } } };
+/** `obj.a.b.c` of parsed JSON, if every step is an object. */
+function dig(value: unknown, ...keys: string[]): unknown {
+  return keys.reduce<unknown>((v, k) => (isSchema(v) ? v[k] : undefined), value);
+}
 
 export function ApiReference({
   tags,
@@ -36,8 +38,8 @@ export function ApiReference({
   schemas,
 }: {
   tags: Array<{ name: string; description?: string }>;
-  paths: Record<string, Record<string, Operation>>;
-  schemas: Record<string, JsonSchema>;
+  paths: Record<string, unknown>;
+  schemas: Record<string, unknown>;
 }) {
   return (
     <div className="space-y-8">
@@ -51,7 +53,7 @@ export function ApiReference({
             <ul className="mt-3 divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
               {routes.map((route) => (
                 <li key={`${route.method} ${route.path}`}>
-                  <OperationItem route={route} operation={paths[route.path]?.[route.method.toLowerCase()]} schemas={schemas} />
+                  <OperationItem route={route} operation={dig(paths, route.path, route.method.toLowerCase())} schemas={schemas} />
                 </li>
               ))}
             </ul>
@@ -62,9 +64,11 @@ export function ApiReference({
   );
 }
 
-function OperationItem({ route, operation, schemas }: { route: RouteDoc; operation?: Operation; schemas: Record<string, JsonSchema> }) {
-  const query = (operation?.parameters ?? []).filter((p) => p.in === "query" || p.in === "header");
-  const body = operation?.requestBody?.content["application/json"].schema;
+function OperationItem({ route, operation, schemas }: { route: RouteDoc; operation: unknown; schemas: Record<string, unknown> }) {
+  const parameters = dig(operation, "parameters");
+  const query = (Array.isArray(parameters) ? parameters.filter(isSchema) : []).filter((p) => p.in === "query" || p.in === "header");
+  const body = dig(operation, "requestBody", "content", "application/json", "schema");
+  const success = dig(operation, "responses", String(route.success.status), "content", "application/json", "schema");
   return (
     <details className="group" data-testid="api-operation">
       <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
@@ -109,7 +113,7 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
             />
           </div>
         ) : null}
-        {body ? (
+        {isSchema(body) ? (
           <div>
             <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">JSON body</p>
             <SchemaFields caption={`Body of ${route.method} ${route.path}`} schema={body} schemas={schemas} />
@@ -123,7 +127,7 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
           <ul className="space-y-1 text-sm text-slate-700">
             <li>
               <span className="font-mono font-semibold text-green-700">{route.success.status}</span> {route.success.description}
-              {route.success.schema ? <> — <Code>{schemaName(route.success.schema)}</Code></> : null}
+              {isSchema(success) ? <> — <Code>{schemaName(success)}</Code></> : null}
             </li>
             {routeErrors(route).map(([code, text]) => (
               <li key={code}>

@@ -1,15 +1,17 @@
-import type { JsonSchema } from "@/lib/openapi/json-schema";
 import { Code, InlineText, Table } from "./prose";
 
 // Renders a JSON Schema object (from the OpenAPI document) as a table of fields.
 
-type Schemas = Record<string, JsonSchema>;
+export type JsonSchema = { [keyword: string]: unknown };
+
+type Schemas = Record<string, unknown>;
 
 export const isSchema = (v: unknown): v is JsonSchema => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function resolve(schema: JsonSchema, schemas: Schemas): JsonSchema {
   const ref = typeof schema.$ref === "string" ? schema.$ref.split("/").pop() : undefined;
-  if (ref && schemas[ref]) return resolve(schemas[ref], schemas);
+  const target = ref ? schemas[ref] : undefined;
+  if (isSchema(target)) return resolve(target, schemas);
   if (Array.isArray(schema.allOf)) {
     // Merge allOf parts (e.g. Webhook + secret) into one object.
     const parts = schema.allOf.filter(isSchema).map((p) => resolve(p, schemas));

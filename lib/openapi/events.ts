@@ -1,78 +1,9 @@
-import { z } from "zod";
 import { buildDeliveryHeaders } from "@/lib/webhooks/signing";
-import { EVENT_CATALOGUE, EVENT_TYPES, buildEventBody, type EventType } from "@/lib/webhooks/events";
+import { EVENT_CATALOGUE, buildEventBody, type EventType } from "@/lib/webhooks/events";
 
-// What a receiver gets, for the docs page and the OpenAPI `webhooks` section. Bodies are the
-// catalogue samples run through buildEventBody and signed by the real signer, so the examples
-// are exactly what the delivery code would send.
-
-/** Who receives each event (API.md "Events and who receives them"). */
-export const EVENT_RECIPIENTS: Record<EventType, { advertiser: string; affiliate: string }> = {
-  "conversion.created": {
-    advertiser: "the advertiser that owns the program (who registered the conversion)",
-    affiliate: "the affiliate the conversion is credited to",
-  },
-  "conversion.approved": {
-    advertiser: "the advertiser that owns the program (who approved it)",
-    affiliate: "the affiliate the conversion is credited to",
-  },
-  "conversion.rejected": {
-    advertiser: "the advertiser that owns the program (who rejected it)",
-    affiliate: "the affiliate the conversion is credited to",
-  },
-  "partnership.created": {
-    advertiser: "the advertiser that owns the program",
-    affiliate: "the affiliate that applied",
-  },
-};
-
-// The `data` of each event as zod schemas, turned into JSON Schema for the docs. The test
-// checks every catalogue sample fits them exactly, so a new field cannot go undocumented.
-const id = (prefix: string, what: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]+$`)).describe(what);
-const conversionStatus = (status: "pending" | "approved" | "rejected") =>
-  z.literal(status).describe(`Conversion status after the event: always "${status}" for this event.`);
-
-const conversionData = (status: "pending" | "approved" | "rejected") =>
-  z.object({
-    id: id("conv", "Conversion id."),
-    type: z.enum(["sale", "lead"]).describe("Kind of conversion."),
-    amount: z.number().int().min(0).describe("Amount in minor units of `currency` (4999 = 49.99)."),
-    status: conversionStatus(status),
-    currency: z.string().regex(/^[A-Z]{3}$/).describe("ISO 4217 currency code."),
-    programId: id("prg", "The program the conversion belongs to."),
-    advertiserId: id("acct", "Account id of the program's advertiser."),
-    affiliateId: id("acct", "Account id of the affiliate credited with the conversion."),
-    externalId: z.string().nullable().describe("The advertiser's own reference (e.g. an order id), or null."),
-    createdAt: z.iso.datetime().describe("When the conversion was registered."),
-  });
-
-export const EVENT_DATA_SCHEMAS = {
-  "conversion.created": conversionData("pending"),
-  "conversion.approved": conversionData("approved"),
-  "conversion.rejected": conversionData("rejected").extend({
-    rejectionReason: z.string().nullable().describe("Why it was rejected, when the advertiser said."),
-  }),
-  "partnership.created": z.object({
-    id: id("ptn", "Partnership id."),
-    type: z.literal("partnership").describe('Always "partnership".'),
-    amount: z.null().describe("Always null: a partnership has no amount."),
-    status: z.enum(["pending", "approved", "rejected"]).describe('Partnership status; "pending" when just applied.'),
-    programId: id("prg", "The program applied to."),
-    advertiserId: id("acct", "Account id of the program's advertiser."),
-    affiliateId: id("acct", "Account id of the affiliate that applied."),
-    createdAt: z.iso.datetime().describe("When the affiliate applied."),
-  }),
-} satisfies Record<EventType, z.ZodObject>;
-
-export function eventBodySchema(event: EventType) {
-  return z.object({
-    event: z.literal(event).describe("The event name."),
-    data: EVENT_DATA_SCHEMAS[event].describe(
-      'The object the event is about: always `id`, `type`, `amount` and `status`; other fields are additive, so ignore the ones you do not know.',
-    ),
-    timestamp: z.iso.datetime().describe("When the event happened (ISO 8601, UTC)."),
-  });
-}
+// What a receiver gets, for the docs page, /api/v1/event-types and the OpenAPI `webhooks`
+// section. Bodies are the catalogue samples run through buildEventBody and signed by the real
+// signer, so the examples are exactly what the delivery code would send.
 
 /** Example secrets (SHA-256 of a phrase, shaped like real ones): never valid for any endpoint. */
 export const SAMPLE_SECRET = "whsec_/B9899DR4c32N8nuqhxEu10svJ8PtGVzrpbaKOvSDJg=";
@@ -126,4 +57,3 @@ export const DELIVERY_HEADER_DOCS: ReadonlyArray<{ name: string; description: st
   },
 ];
 
-export { EVENT_TYPES };

@@ -1,11 +1,37 @@
+import { z } from "zod";
+import { signupInput, signupResponse } from "@/lib/accounts/schemas";
+import { apiKeyList, createApiKeyInput, createdApiKeyResponse } from "@/lib/api-keys/schemas";
 import type { ErrorCode } from "@/lib/api/errors";
+import { conversionResponse, createConversionInput, rejectConversionInput } from "@/lib/conversions/schemas";
+import { partnershipResponse } from "@/lib/partnerships/schemas";
+import { createProgramInput, listProgramsQuery, programList, programResponse } from "@/lib/programs/schemas";
 import type { EventType } from "@/lib/webhooks/events";
-import type { InputSchemaName } from "./input-schemas";
-import { s, type JsonSchema } from "./json-schema";
+import {
+  createWebhookInput,
+  createdWebhookResponse,
+  deliveryPageResponse,
+  eventTypeList,
+  listDeliveriesQuery,
+  replayResponse,
+  retryFailedInput,
+  retryFailedResponse,
+  rotateSecretInput,
+  rotatedSecretResponse,
+  testEventResponse,
+  updateWebhookInput,
+  webhookList,
+  webhookResponse,
+  webhookStatsQuery,
+  webhookSummaryList,
+  webhookTimelineResponse,
+} from "@/lib/webhooks/schemas";
+import { sendTestEventInput } from "@/lib/webhooks/test-event";
 
-// THE list of HTTP operations the docs and /api/openapi.json describe. One entry per exported
-// method of an app/api/**/route.ts (next-auth's and Inngest's excepted); document.test.ts walks
-// the filesystem and fails when a route is missing here or an entry has no route.
+// THE list of HTTP operations the docs and /api/openapi.json describe: each route's metadata
+// (summary, auth, errors) next to the zod schemas it parses and answers with. One entry per
+// exported method of an app/api/**/route.ts (next-auth's and Inngest's excepted);
+// document.test.ts walks the filesystem and fails when a route is missing here or an entry has
+// no route, and e2e/api/contract.spec.ts calls each one and checks its answers against these.
 
 export type Auth = "public" | "session" | "apiKey";
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -22,20 +48,26 @@ export interface RouteDoc {
   /** Path parameters by name → description (all strings). */
   pathParams?: Record<string, string>;
   /** The zod schema the route parses its query string with. */
-  query?: InputSchemaName;
+  query?: z.ZodObject;
   /** The zod schema the route parses its JSON body with. */
-  body?: InputSchemaName;
+  body?: z.ZodType;
   /** An example request body; the test checks it passes the body schema. */
   example?: unknown;
   idempotent?: boolean;
-  success: { status: number; description: string; schema?: JsonSchema };
+  success: { status: number; description: string; schema?: z.ZodType };
   /** Errors particular to this route, beyond those implied by auth, body and query. */
   errors?: Partial<Record<ErrorCode, string>>;
   emits?: EventType[];
 }
 
 const webhookId = { id: "Endpoint id (`wh_…`)." };
-const list = (item: string, description: string): JsonSchema => s.object({ data: s.array(s.ref(item)) }, [], description);
+
+const healthResponse = z.object({
+  ok: z.literal(true),
+  database: z.enum(["postgres", "pglite"]),
+  engine: z.enum(["embedded", "inngest"]),
+});
+const openApiDocumentResponse = z.looseObject({ openapi: z.string() });
 
 export const ROUTES: RouteDoc[] = [
   // Meta
@@ -50,7 +82,7 @@ export const ROUTES: RouteDoc[] = [
     success: {
       status: 200,
       description: "Healthy.",
-      schema: s.object({ ok: { const: true }, database: s.enum(["postgres", "pglite"]), engine: s.enum(["embedded", "inngest"]) }),
+      schema: healthResponse,
     },
   },
   {
@@ -60,7 +92,7 @@ export const ROUTES: RouteDoc[] = [
     tag: "Meta",
     summary: "This OpenAPI 3.1 document",
     auth: "public",
-    success: { status: 200, description: "The OpenAPI document.", schema: { type: "object" } },
+    success: { status: 200, description: "The OpenAPI document.", schema: openApiDocumentResponse },
   },
 
   // Account (public sign-up; sign-in is next-auth's credentials flow)
@@ -73,9 +105,9 @@ export const ROUTES: RouteDoc[] = [
     description:
       "Creates a person and the account they own, of one kind: advertiser or affiliate. Then sign in through the dashboard (next-auth credentials flow: GET /api/auth/csrf, POST /api/auth/callback/credentials) to get the session cookie.",
     auth: "public",
-    body: "signupInput",
+    body: signupInput,
     example: { email: "dev@example.com", password: "correct horse battery", name: "Ada", accountName: "Acme Shoes", accountKind: "advertiser" },
-    success: { status: 201, description: "Created.", schema: s.object({ user: s.ref("User"), account: s.ref("Account") }) },
+    success: { status: 201, description: "Created.", schema: signupResponse },
     errors: {
       conflict: "An account with this email already exists.",
       rate_limited: "Too many sign-ups from this address; wait for Retry-After seconds.",
@@ -91,7 +123,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "List API keys",
     description: "The account's keys, revoked ones included. Never the keys themselves.",
     auth: "session",
-    success: { status: 200, description: "The keys.", schema: list("ApiKey", "The account's API keys.") },
+    success: { status: 200, description: "The keys.", schema: apiKeyList },
   },
   {
     method: "POST",
@@ -101,9 +133,9 @@ export const ROUTES: RouteDoc[] = [
     summary: "Create an API key",
     description: "`key` is in this response only; we store a hash.",
     auth: "session",
-    body: "createApiKeyInput",
+    body: createApiKeyInput,
     example: { name: "Production server" },
-    success: { status: 201, description: "Created.", schema: s.ref("NewApiKey") },
+    success: { status: 201, description: "Created.", schema: createdApiKeyResponse },
   },
   {
     method: "DELETE",
@@ -126,7 +158,7 @@ export const ROUTES: RouteDoc[] = [
     tag: "Webhooks",
     summary: "List webhook endpoints",
     auth: "session",
-    success: { status: 200, description: "The account's endpoints (never a secret).", schema: list("Webhook", "Endpoints.") },
+    success: { status: 200, description: "The account's endpoints (never a secret).", schema: webhookList },
   },
   {
     method: "POST",
@@ -137,9 +169,9 @@ export const ROUTES: RouteDoc[] = [
     description:
       "`url` must be absolute http(s), without credentials; in production https only and never a private, loopback, link-local or metadata address. The signing `secret` is in this response only.",
     auth: "session",
-    body: "createWebhookInput",
+    body: createWebhookInput,
     example: { url: "https://example.com/webhooks/partnersmy", events: ["conversion.created", "conversion.approved"], description: "Orders service" },
-    success: { status: 201, description: "Created, with its secret.", schema: s.ref("WebhookWithSecret") },
+    success: { status: 201, description: "Created, with its secret.", schema: createdWebhookResponse },
     errors: { conflict: "The account already has the maximum number of endpoints (50)." },
   },
   {
@@ -151,7 +183,7 @@ export const ROUTES: RouteDoc[] = [
     description: "Includes `heldDeliveries`: how many deliveries are kept while the endpoint is disabled.",
     auth: "session",
     pathParams: webhookId,
-    success: { status: 200, description: "The endpoint.", schema: s.ref("Webhook") },
+    success: { status: 200, description: "The endpoint.", schema: webhookResponse },
     errors: { not_found: "No such endpoint in your account." },
   },
   {
@@ -164,9 +196,9 @@ export const ROUTES: RouteDoc[] = [
       "Any subset of the create fields. `enabled: true` re-enables a disabled endpoint and sends the deliveries held meanwhile; add `discardHeld: true` to mark them failed instead (they can still be replayed).",
     auth: "session",
     pathParams: webhookId,
-    body: "updateWebhookInput",
+    body: updateWebhookInput,
     example: { enabled: true },
-    success: { status: 200, description: "The updated endpoint.", schema: s.ref("Webhook") },
+    success: { status: 200, description: "The updated endpoint.", schema: webhookResponse },
     errors: { not_found: "No such endpoint in your account." },
   },
   {
@@ -191,9 +223,9 @@ export const ROUTES: RouteDoc[] = [
       "Returns a new secret. Until `previousSecretExpiresAt` every delivery is signed with both the new and the old secret (one signature each, newest first), so you can deploy the new secret without missing a delivery.",
     auth: "session",
     pathParams: webhookId,
-    body: "rotateSecretInput",
+    body: rotateSecretInput,
     example: { gracePeriodSeconds: 86400 },
-    success: { status: 200, description: "The new secret.", schema: s.ref("RotatedSecret") },
+    success: { status: 200, description: "The new secret.", schema: rotatedSecretResponse },
     errors: { not_found: "No such endpoint in your account." },
   },
   {
@@ -205,7 +237,7 @@ export const ROUTES: RouteDoc[] = [
     description: "The dashboard's Send test event: a test `conversion.created` to this endpoint only, whatever its subscriptions.",
     auth: "session",
     pathParams: webhookId,
-    success: { status: 202, description: "Queued.", schema: s.ref("TestEventResult") },
+    success: { status: 202, description: "Queued.", schema: testEventResponse },
     errors: { not_found: "No such endpoint in your account.", conflict: "The endpoint is disabled." },
     emits: ["conversion.created"],
   },
@@ -216,7 +248,7 @@ export const ROUTES: RouteDoc[] = [
     tag: "Webhooks",
     summary: "Delivery stats per endpoint (24 h)",
     auth: "session",
-    success: { status: 200, description: "One summary per endpoint.", schema: list("WebhookSummary", "Summaries.") },
+    success: { status: 200, description: "One summary per endpoint.", schema: webhookSummaryList },
   },
   {
     method: "GET",
@@ -226,8 +258,8 @@ export const ROUTES: RouteDoc[] = [
     summary: "Deliveries and latency over time",
     auth: "session",
     pathParams: webhookId,
-    query: "webhookStatsQuery",
-    success: { status: 200, description: "Buckets over the window.", schema: s.ref("WebhookTimeline") },
+    query: webhookStatsQuery,
+    success: { status: 200, description: "Buckets over the window.", schema: webhookTimelineResponse },
     errors: { not_found: "No such endpoint in your account." },
   },
 
@@ -241,8 +273,8 @@ export const ROUTES: RouteDoc[] = [
     description: "Newest first, with every attempt; keyset-paginated with `cursor`/`nextCursor`.",
     auth: "session",
     pathParams: webhookId,
-    query: "listDeliveriesQuery",
-    success: { status: 200, description: "A page of deliveries.", schema: s.ref("DeliveryPage") },
+    query: listDeliveriesQuery,
+    success: { status: 200, description: "A page of deliveries.", schema: deliveryPageResponse },
     errors: { not_found: "No such endpoint in your account." },
   },
   {
@@ -255,7 +287,7 @@ export const ROUTES: RouteDoc[] = [
       "The same delivery goes back to pending with a fresh budget of attempts: same event, same endpoint, same body and the same `webhook-id`. Earlier attempts stay in its history; attempt numbers continue.",
     auth: "session",
     pathParams: { deliveryId: "Delivery id (`dlv_…`)." },
-    success: { status: 202, description: "Queued again.", schema: s.object({ delivery: s.ref("Delivery") }) },
+    success: { status: 202, description: "Queued again.", schema: replayResponse },
     errors: { not_found: "No such delivery in your account.", conflict: "The delivery is still pending: it will be sent shortly anyway." },
   },
   {
@@ -266,9 +298,9 @@ export const ROUTES: RouteDoc[] = [
     summary: "Retry every failed delivery",
     description: "Every failed delivery of the account — optionally of one endpoint, created within [since, until) — is replayed: same body, same `webhook-id`, a fresh budget of attempts. Deliveries to a disabled endpoint are held until it is enabled again.",
     auth: "session",
-    body: "retryFailedInput",
+    body: retryFailedInput,
     example: { webhookId: "wh_7h3k9m2p4q6r8s1t5v0w", since: "2026-01-15T00:00:00Z" },
-    success: { status: 202, description: "How many were queued.", schema: s.object({ count: s.integer() }) },
+    success: { status: 202, description: "How many were queued.", schema: retryFailedResponse },
     errors: { not_found: "`webhookId` names no endpoint of yours." },
   },
 
@@ -282,11 +314,22 @@ export const ROUTES: RouteDoc[] = [
     description:
       "A realistic test `conversion.created` payload, marked test, sent to your enabled endpoints subscribed to conversion.created — or only to `webhookId` (whatever its subscriptions).",
     auth: "apiKey",
-    body: "sendTestEventInput",
+    body: sendTestEventInput,
     example: {},
-    success: { status: 202, description: "The payload sent and the deliveries queued.", schema: s.ref("TestEventResult") },
+    success: { status: 202, description: "The payload sent and the deliveries queued.", schema: testEventResponse },
     errors: { not_found: "`webhookId` names no endpoint of yours.", conflict: "That endpoint is disabled." },
     emits: ["conversion.created"],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/event-types",
+    operationId: "listEventTypes",
+    tag: "Server API",
+    summary: "The event catalogue",
+    description:
+      "Every event we send: its name, what it means, the JSON Schema (2020-12) of its delivery body and a sample body — the same ones as the `webhooks` section of this document and the docs page.",
+    auth: "apiKey",
+    success: { status: 200, description: "One entry per event type.", schema: eventTypeList },
   },
   {
     method: "GET",
@@ -296,8 +339,8 @@ export const ROUTES: RouteDoc[] = [
     summary: "List programs",
     description: "Every program, newest first, for affiliates to browse.",
     auth: "apiKey",
-    query: "listProgramsQuery",
-    success: { status: 200, description: "Programs.", schema: list("Program", "Programs.") },
+    query: listProgramsQuery,
+    success: { status: 200, description: "Programs.", schema: programList },
   },
   {
     method: "POST",
@@ -306,9 +349,9 @@ export const ROUTES: RouteDoc[] = [
     tag: "Server API",
     summary: "Create a program (advertiser)",
     auth: "apiKey",
-    body: "createProgramInput",
+    body: createProgramInput,
     example: { name: "Spring sale", commissionRate: 12.5 },
-    success: { status: 201, description: "Created.", schema: s.ref("Program") },
+    success: { status: 201, description: "Created.", schema: programResponse },
     errors: { forbidden: "Only advertiser accounts create programs." },
   },
   {
@@ -320,7 +363,7 @@ export const ROUTES: RouteDoc[] = [
     description: "Creates a pending partnership and emits `partnership.created` to the advertiser and the affiliate.",
     auth: "apiKey",
     pathParams: { id: "Program id (`prg_…`)." },
-    success: { status: 201, description: "The partnership (status pending).", schema: s.ref("Partnership") },
+    success: { status: 201, description: "The partnership (status pending).", schema: partnershipResponse },
     errors: {
       forbidden: "Only affiliate accounts apply to programs.",
       not_found: "No such program.",
@@ -337,10 +380,10 @@ export const ROUTES: RouteDoc[] = [
     description:
       "In a program you own, for an affiliate that applied to it (else 422). Emits `conversion.created`. Send an `Idempotency-Key` so a retried request returns the first result and emits nothing new.",
     auth: "apiKey",
-    body: "createConversionInput",
+    body: createConversionInput,
     example: { programId: "prg_8d1f3h5j7k9l2z4x6c8v", affiliateId: "acct_9z8y7x6w5v4u3t2s1r0q", amount: 4999, currency: "USD", externalId: "order-10293" },
     idempotent: true,
-    success: { status: 201, description: "The conversion (status pending).", schema: s.ref("Conversion") },
+    success: { status: 201, description: "The conversion (status pending).", schema: conversionResponse },
     errors: {
       forbidden: "Only advertiser accounts register conversions.",
       not_found: "No such program in your account.",
@@ -356,7 +399,7 @@ export const ROUTES: RouteDoc[] = [
     description: "Only from pending. Emits `conversion.approved`.",
     auth: "apiKey",
     pathParams: { id: "Conversion id (`conv_…`)." },
-    success: { status: 200, description: "The conversion, approved.", schema: s.ref("Conversion") },
+    success: { status: 200, description: "The conversion, approved.", schema: conversionResponse },
     errors: {
       forbidden: "Only advertiser accounts approve conversions.",
       not_found: "No such conversion in your programs.",
@@ -373,9 +416,9 @@ export const ROUTES: RouteDoc[] = [
     description: "Only from pending. Emits `conversion.rejected` with the reason.",
     auth: "apiKey",
     pathParams: { id: "Conversion id (`conv_…`)." },
-    body: "rejectConversionInput",
+    body: rejectConversionInput,
     example: { reason: "Order was refunded" },
-    success: { status: 200, description: "The conversion, rejected.", schema: s.ref("Conversion") },
+    success: { status: 200, description: "The conversion, rejected.", schema: conversionResponse },
     errors: {
       forbidden: "Only advertiser accounts reject conversions.",
       not_found: "No such conversion in your programs.",

@@ -138,6 +138,13 @@ export function eventComponentName(event: EventType): string {
   return `${event.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}Event`;
 }
 
+// Fields are added over time (receivers ignore the ones they do not know), so the published
+// schemas do not forbid other properties; what we send is still exactly the schema's fields,
+// because buildEventBody parses `data` with it (unknown keys stripped).
+const additive = ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
+  delete jsonSchema.additionalProperties;
+};
+
 function bodySchema<E extends EventType>(event: E) {
   return z
     .object({
@@ -145,10 +152,11 @@ function bodySchema<E extends EventType>(event: E) {
       data: EVENT_CATALOGUE[event].data.meta({
         description:
           "The object the event is about: always `id`, `type`, `amount` and `status`; other fields are additive, so ignore the ones you do not know.",
+        override: additive,
       }),
       timestamp: isoTime("When the event happened (ISO 8601, UTC)."),
     })
-    .meta({ id: eventComponentName(event), description: EVENT_CATALOGUE[event].description });
+    .meta({ id: eventComponentName(event), description: EVENT_CATALOGUE[event].description, override: additive });
 }
 
 /** The schema of each event's delivery body, built once (the OpenAPI generator keys them by id). */

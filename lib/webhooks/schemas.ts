@@ -267,3 +267,14 @@ export const testEventResponse = z
       .meta({ description: "One per endpoint it was sent to." }),
   })
   .meta({ id: "TestEventResult" });
+
+export const eventTypeResponse = z
+  .object({
+    name: eventType,
+    description: z.string(),
+    schema: z.record(z.string(), z.unknown()).meta({ description: "JSON Schema (2020-12) of the delivery body." }),
+    sample: z.unknown().meta({ description: "A delivery body exactly as we would send it." }),
+  })
+  .meta({ id: "EventType" });
+
+export const eventTypeList = listOf(eventTypeResponse, "Every event type, in catalogue order.");
