@@ -1,26 +1,15 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { z } from "zod";
+import type { apiKeyResponse, createdApiKeyResponse } from "@/lib/api-keys/schemas";
 import { apiFetch } from "@/lib/client/api";
 
-// The shapes of /api/api-keys (API.md) and the TanStack Query hooks over it.
+// The shapes of /api/api-keys (`z.infer` of the response schemas) and the TanStack Query hooks over it.
 
-export interface ApiKeySummary {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface CreatedApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  /** The full key: in this response only. */
-  key: string;
-}
+export type ApiKeySummary = z.infer<typeof apiKeyResponse>;
+/** `key` is the full key: in this response only. */
+export type CreatedApiKey = z.infer<typeof createdApiKeyResponse>;
 
 export const apiKeysQueryKey = ["api-keys"] as const;
 

@@ -1,89 +1,29 @@
-import type { EventType } from "@/lib/webhooks/events";
+import type { z } from "zod";
+import type {
+  DELIVERY_STATUSES,
+  createdWebhookResponse,
+  deliveryAttemptResponse,
+  deliveryPageResponse,
+  deliveryResponse,
+  rotatedSecretResponse,
+  statsBucketResponse,
+  webhookResponse,
+  webhookSummaryResponse,
+  webhookTimelineResponse,
+} from "@/lib/webhooks/schemas";
 
-// The JSON shapes the dashboard reads from /api/webhooks/** (API.md; dates arrive as strings).
+// The JSON the dashboard reads from /api/webhooks/**: `z.infer` of the response schemas the
+// serializers are typed by and the OpenAPI document is generated from (dates as strings).
 
-export type DeliveryStatus = "pending" | "succeeded" | "failed";
-
-export interface Webhook {
-  id: string;
-  url: string;
-  description: string;
-  events: EventType[];
-  enabled: boolean;
-  disabledReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  secretRotatedAt: string | null;
-  previousSecretExpiresAt: string | null;
-  /** Only in GET /api/webhooks/:id: deliveries kept while the endpoint is disabled. */
-  heldDeliveries?: number;
-}
-
-export type CreatedWebhook = Webhook & { secret: string };
-
-export interface RotatedSecret {
-  secret: string;
-  previousSecretExpiresAt: string | null;
-}
-
-export interface DeliveryAttempt {
-  number: number;
-  startedAt: string;
-  durationMs: number;
-  statusCode: number | null;
-  error: string | null;
-  responseBodyExcerpt: string | null;
-  requestHeaders?: Record<string, string>;
-}
-
-export interface Delivery {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  event: EventType;
-  status: DeliveryStatus;
-  attemptCount: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError?: string | null;
-  test: boolean;
-  createdAt: string;
-  completedAt?: string | null;
-  /** The event body exactly as sent (parsed JSON; a string if it was not JSON). */
-  payload?: unknown;
-  attempts: DeliveryAttempt[];
-}
-
-export interface DeliveryPage {
-  data: Delivery[];
-  nextCursor: string | null;
-}
-
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export type Webhook = z.infer<typeof webhookResponse>;
+export type CreatedWebhook = z.infer<typeof createdWebhookResponse>;
+export type RotatedSecret = z.infer<typeof rotatedSecretResponse>;
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptResponse>;
+export type Delivery = z.infer<typeof deliveryResponse>;
+export type DeliveryPage = z.infer<typeof deliveryPageResponse>;
 /** GET /api/webhooks/stats: each endpoint over the past 24 h. */
-export interface WebhookSummaryStats {
-  webhookId: string;
-  total: number;
-  succeeded: number;
-  failed: number;
-  pending: number;
-  successRate: number | null;
-  lastDeliveryAt: string | null;
-  lastStatus: DeliveryStatus | null;
-}
-
+export type WebhookSummaryStats = z.infer<typeof webhookSummaryResponse>;
 /** One bucket of GET /api/webhooks/:id/stats: deliveries created then, and attempt latency. */
-export interface StatsBucket {
-  bucketStart: string;
-  succeeded: number;
-  failed: number;
-  pending: number;
-  p50DurationMs: number | null;
-  p95DurationMs: number | null;
-}
-
-export interface WebhookTimeline {
-  webhookId: string;
-  hours: number;
-  bucketSeconds: number;
-  buckets: StatsBucket[];
-}
+export type StatsBucket = z.infer<typeof statsBucketResponse>;
+export type WebhookTimeline = z.infer<typeof webhookTimelineResponse>;
