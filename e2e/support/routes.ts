@@ -84,6 +84,7 @@ export const ROUTES: RouteSpec[] = [
   { method: "POST", path: "/api/webhooks/:id/replay", auth: "session", id: "delivery", json: false, ok: 202 },
   // API key
   { method: "POST", path: "/api/v1/webhooks/test", auth: "apiKey", json: true, body: (f) => ({ webhookId: f.webhookId }), ok: 202 },
+  { method: "GET", path: "/api/v1/event-types", auth: "apiKey", json: false, ok: 200 },
   { method: "GET", path: "/api/v1/programs", auth: "apiKey", json: false, query: "limit=2", ok: 200 },
   { method: "POST", path: "/api/v1/programs", auth: "apiKey", caller: "advertiser", json: true, body: () => ({ name: "Example program", commissionRate: 12.5 }), ok: 201 },
   { method: "POST", path: "/api/v1/programs/:id/partnerships", auth: "apiKey", caller: "affiliate", id: "program", json: false, ok: 201, destructive: true },
@@ -114,8 +115,11 @@ export const ROUTES: RouteSpec[] = [
   { method: "GET", path: "/api/openapi.json", auth: "public", json: false, ok: 200 },
 ];
 
-/** Routes served by frameworks, not by our handlers: next-auth and Inngest have their own contracts. */
-export const FRAMEWORK_ROUTES = ["/api/auth/[...nextauth]", "/api/inngest"];
+/**
+ * Routes served by frameworks, not by our handlers: next-auth and Inngest have their own
+ * contracts; the catch-all only answers 404 for paths no route serves.
+ */
+export const FRAMEWORK_ROUTES = ["/api/auth/[...nextauth]", "/api/inngest", "/api/[...notFound]"];
 
 export const routeName = (r: Pick<RouteSpec, "method" | "path">) => `${r.method} ${r.path}`;
 
@@ -262,7 +266,8 @@ export function declaredRoutes(appDir = path.join(process.cwd(), "app", "api")):
         const source = fs.readFileSync(full, "utf8");
         const methods = new Set<string>();
         for (const m of source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]!);
-        for (const m of source.matchAll(/export\s+const\s*\{([^}]*)\}/g)) {
+        // `export const { … } = otherMethods(…)` are the 405 answers for what the file does not serve.
+        for (const m of source.matchAll(/export\s+const\s*\{([^}]*)\}\s*=(?!\s*otherMethods\b)/g)) {
           for (const name of m[1]!.split(",").map((s) => s.trim().split(/\s*:\s*/).at(-1)!)) {
             if (/^(GET|POST|PUT|PATCH|DELETE)$/.test(name)) methods.add(name);
           }

@@ -41,7 +41,7 @@ const normalise = (p: string) => p.replace(/\{[^}]+\}/g, "{}");
 function exportedMethods(source: string): string[] {
   const found = new Set<string>();
   for (const m of source.matchAll(/export\s+(?:const|async\s+function|function)\s+([A-Z]+)\b/g)) found.add(m[1]!);
-  for (const m of source.matchAll(/export\s+const\s*\{([^}]*)\}\s*=\s*(?!otherMethods\b)/g)) {
+  for (const m of source.matchAll(/export\s+const\s*\{([^}]*)\}\s*=(?!\s*otherMethods\b)/g)) {
     for (const name of m[1]!.split(",")) found.add(name.trim().split(/\s*:\s*/).pop()!);
   }
   return [...found].filter((name) => METHODS.includes(name));

@@ -3,6 +3,7 @@ import { signupInput } from "@/lib/accounts/schemas";
 import { readJson } from "@/lib/api/body";
 import { withPublic } from "@/lib/api/handlers";
 import { clientIp, limitSignUp } from "@/lib/api/rate-limit";
+import { otherMethods } from "@/lib/api/not-found";
 
 // POST /api/signup — a new person and the account they own (public)
 export const POST = withPublic(async (req) => {
@@ -11,3 +12,6 @@ export const POST = withPublic(async (req) => {
   const { user, account } = await signUp(input);
   return Response.json({ user: serializeUser(user), account: serializeAccount(account) }, { status: 201 });
 });
+
+// Every other method: 405 in the JSON envelope, with Allow.
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

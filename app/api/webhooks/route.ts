@@ -2,6 +2,7 @@ import { readJson } from "@/lib/api/body";
 import { withSession } from "@/lib/api/handlers";
 import { createWebhookInput } from "@/lib/webhooks/schemas";
 import { createWebhook, listWebhooks } from "@/lib/webhooks/webhooks";
+import { otherMethods } from "@/lib/api/not-found";
 
 // GET /api/webhooks — the account's endpoints, never a secret
 export const GET = withSession(async (_req, { account }) => {
@@ -13,3 +14,6 @@ export const POST = withSession(async (req, { account }) => {
   const input = await readJson(req, createWebhookInput);
   return Response.json(await createWebhook(account.id, input), { status: 201 });
 });
+
+// Every other method: 405 in the JSON envelope, with Allow.
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

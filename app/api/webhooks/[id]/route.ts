@@ -2,6 +2,7 @@ import { readJson } from "@/lib/api/body";
 import { withSession } from "@/lib/api/handlers";
 import { updateWebhookInput } from "@/lib/webhooks/schemas";
 import { deleteWebhook, getWebhook, updateWebhook } from "@/lib/webhooks/webhooks";
+import { otherMethods } from "@/lib/api/not-found";
 
 // GET /api/webhooks/:id — one endpoint, with `heldDeliveries` while it is disabled
 export const GET = withSession<{ id: string }>(async (_req, { account, params }) => {
@@ -20,3 +21,6 @@ export const DELETE = withSession<{ id: string }>(async (_req, { account, params
   await deleteWebhook(account.id, params.id);
   return new Response(null, { status: 204 });
 });
+
+// Every other method: 405 in the JSON envelope, with Allow.
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");
