@@ -1,3 +1,4 @@
+import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getDbHandle, pgliteLocation } from "@/lib/db";
 import { seedDemoData } from "@/lib/demo/seed";
