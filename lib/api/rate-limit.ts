@@ -3,6 +3,7 @@ import { lt, sql } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { rateLimits } from "@/lib/db/schema";
+import { processSlot } from "@/lib/singleton";
 import { ApiError } from "./errors";
 
 // Fixed-window counters in the database, so a limit holds across processes and serverless
@@ -23,7 +24,7 @@ export type RateLimitResult = { allowed: boolean; count: number; resetAt: Date; 
 const SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 500;
 const MAX_COUNT = 1_000_000_000; // keeps the integer column far from overflow under a flood
-const store = globalThis as unknown as { __pmRateLimitSweptAt?: number };
+const sweptAt = processSlot("rateLimitSweptAt");
 
 /** The rules as configured (RATE_LIMIT_* env vars). */
 export function rateLimitRules() {
@@ -73,9 +74,9 @@ export async function enforceRateLimit(rule: RateLimitRule, subject: string, mes
 
 /** Delete counters whose window has ended (at most once a minute per process). */
 export async function sweepExpiredRateLimits(now = new Date(), force = false): Promise<number> {
-  const last = store.__pmRateLimitSweptAt ?? 0;
+  const last = sweptAt.get() ?? 0;
   if (!force && Math.abs(now.getTime() - last) < SWEEP_EVERY_MS) return 0;
-  store.__pmRateLimitSweptAt = now.getTime();
+  sweptAt.set(now.getTime());
   const db = await getDb();
   const expired = db.select({ key: rateLimits.key }).from(rateLimits).where(lt(rateLimits.resetAt, now)).limit(SWEEP_BATCH);
   const deleted = await db
