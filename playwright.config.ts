@@ -1,7 +1,7 @@
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "./lib/testing/chromium";
 
 // e2e runs against a production build (`next build` first; scripts/test.sh does it) served by
 // `next start`, on PostgreSQL when E2E_DATABASE_URL or DATABASE_URL is set (scripts/test.sh
@@ -10,14 +10,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
 const databaseUrl = process.env.E2E_DATABASE_URL || process.env.DATABASE_URL || `pglite://${path.join(os.tmpdir(), `pm-e2e-${process.pid}-${Date.now()}`)}`;
 
-// Debian's chromium where it exists (Playwright cannot download its own browser here).
-const SYSTEM_CHROMIUM = "/usr/bin/chromium";
-const launchOptions = fs.existsSync(SYSTEM_CHROMIUM)
-  ? {
-      executablePath: SYSTEM_CHROMIUM,
-      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    }
-  : {};
+// The Chromium lib/testing/chromium.ts picks (Debian's where it exists; Playwright cannot
+// download its own browser here).
+const launchOptions = chromiumLaunchOptions();
 
 export const E2E_ENV = {
   NODE_ENV: "production",
