@@ -87,6 +87,10 @@ export class DeliveryWorker {
   private withinShareSending = 0;
   // Slots are lent only once a claim round found no more work within anyone's share.
   private lending = false;
+  // While accounts at their share keep it busy, the scan for others' work (which reads past their
+  // backlog) runs when new work is signalled, and otherwise at most every IDLE_RECHECK_MS.
+  private newWorkSignalled = true;
+  private lastShareScanAt = 0;
   // Accounts at their share may have due work but no slot could be lent: a freed slot may change that.
   private lendingBlocked = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -153,8 +157,14 @@ export class DeliveryWorker {
     this.forgetQueued();
   }
 
-  /** Look for due work now. */
+  /** Look for due work now (new work may be there: the next claim scans within shares). */
   kick(): void {
+    this.newWorkSignalled = true;
+    this.kickForSlots();
+  }
+
+  /** Claim again because slots freed up (no new work was signalled). */
+  private kickForSlots(): void {
     this.wakeRequested = true;
     this.wakeSleeper?.();
     if (!this.running) this.slotSleeper?.();
@@ -244,16 +254,28 @@ export class DeliveryWorker {
    */
   private async claimRound(free: number): Promise<boolean> {
     this.lendingBlocked = false;
-    const within = await this.claimAndDispatch(free, "share");
+    // Accounts at their share are left out of this scan; only they may need slots lent.
+    const atShare = [...this.loadByAccount.keys()].filter((id) => this.atShare(id));
+    const skipShareScan =
+      atShare.length > 0 && !this.newWorkSignalled && Date.now() - this.lastShareScanAt < Math.min(IDLE_RECHECK_MS, this.pollMs);
+    let within: Claim[] = [];
+    if (!skipShareScan) {
+      this.newWorkSignalled = false;
+      this.lastShareScanAt = Date.now();
+      within = await this.claimAndDispatch(free, "share", atShare);
+    }
     // Someone within their share was waiting: no more lending until a round finds nobody.
     if (within.length > 0) this.lending = false;
     // A cap reached during the scan may have hidden other accounts' or endpoints' work behind it.
     const capReached = within.some((c) => this.atShare(c.accountId) || this.endpointLoad(c.webhookId) >= this.endpointShare);
-    if (within.length === free || capReached) return true;
+    if (within.length === free || capReached) {
+      this.newWorkSignalled = true; // the next round scans again, past what filled up
+      return true;
+    }
     // Everything due within shares is claimed; accounts past their share may borrow what is left.
     this.lending = true;
     this.pump();
-    if (![...this.loadByAccount.keys()].some((id) => this.atShare(id))) return false;
+    if (atShare.length === 0) return false;
     const lendable = this.lendable();
     this.lendingBlocked = lendable === 0;
     if (lendable === 0) return false;
@@ -277,8 +299,7 @@ export class DeliveryWorker {
   }
 
   /** Accounts at their share, left out of a scan that only claims within shares. */
-  private notAtShare() {
-    const full = [...this.loadByAccount.keys()].filter((id) => this.atShare(id));
+  private notAtShare(full = [...this.loadByAccount.keys()].filter((id) => this.atShare(id))) {
     return full.length > 0 ? notInArray(deliveries.accountId, full) : undefined;
   }
 
@@ -383,7 +404,7 @@ export class DeliveryWorker {
    * the room left in its share. "share": only accounts below their share, up to it; "lend": any
    * account, past its share.
    */
-  private async claimAndDispatch(limit: number, mode: ClaimMode): Promise<Claim[]> {
+  private async claimAndDispatch(limit: number, mode: ClaimMode, atShare: string[] = []): Promise<Claim[]> {
     const db = await getDb();
     const now = new Date();
     const claimable = and(
@@ -407,7 +428,7 @@ export class DeliveryWorker {
           claimable,
           eq(webhooks.enabled, true),
           this.notFull(),
-          mode === "share" ? this.notAtShare() : undefined,
+          mode === "share" ? this.notAtShare(atShare) : undefined,
           this.notQueued(),
           this.scope(),
         ),
@@ -516,14 +537,19 @@ export class DeliveryWorker {
       bump(this.sendingByEndpoint, claim.webhookId, -1);
       // Whichever attempt ends, the account is back one under wherever it stood.
       if (bump(this.sendingByAccount, claim.accountId, -1) < this.perAccount) this.withinShareSending--;
-      bump(this.loadByAccount, claim.accountId, -1);
+      const accountLoad = bump(this.loadByAccount, claim.accountId, -1);
       if (!this.running) return;
       this.pump();
       this.slotSleeper?.();
       // Down to its last round of attempts: claim its next ones (it was left out while full).
       // Likewise when the last claim could lend no slot and now one can be lent.
-      if (this.endpointLoad(claim.webhookId) === this.perEndpoint || (this.lendingBlocked && this.lendable() > 0)) {
-        this.kick();
+      // And when the account drops below its share (it was left out of the scan for work within shares).
+      if (
+        this.endpointLoad(claim.webhookId) === this.perEndpoint ||
+        accountLoad === this.accountShare - 1 ||
+        (this.lendingBlocked && this.lendable() > 0)
+      ) {
+        this.kickForSlots();
       }
     };
     const fresh = Date.now() - claim.claimedAt < FRESH_CLAIM_MS;
@@ -539,8 +565,10 @@ export class DeliveryWorker {
       .finally(() => {
         this.inFlight.delete(task);
         freeSlot();
-        // Past the backlog limit (see busy), a written outcome frees claiming too.
-        if (this.running) this.slotSleeper?.();
+        // Past the backlog limit (see recordingBacklog), a written outcome frees claiming too.
+        if (!this.running) return;
+        this.slotSleeper?.();
+        if (this.lendingBlocked && this.lendable() > 0) this.kickForSlots();
       });
     this.inFlight.add(task);
   }
