@@ -13,7 +13,16 @@ const delays = z
   .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "a comma-separated list of milliseconds, e.g. 60000,300000,1500000")
   .transform((v) => v.split(",").map((n) => Number(n.trim())));
 
+// How many attempts run at once. Read on their own too (deliveryConcurrency): the Inngest
+// function declares the same limits when it is defined, before any other setting is needed.
+const concurrencySchema = z.object({
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(32),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().positive().max(1000).default(4),
+  WEBHOOK_CONCURRENCY_PER_ACCOUNT: z.coerce.number().int().positive().max(1000).default(8),
+});
+
 const envSchema = z.object({
+  ...concurrencySchema.shape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   AUTH_SECRET: z.string().optional(),
@@ -24,6 +33,9 @@ const envSchema = z.object({
   INNGEST_DEV: z.string().optional(),
   WEBHOOK_RETRY_DELAYS_MS: delays.default([60_000, 300_000, 1_500_000]),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(15_000),
+  // A dead host or a receiver that never answers frees its slot sooner than the whole timeout.
+  WEBHOOK_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(5_000),
+  WEBHOOK_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(10_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
   WEBHOOK_SECRET_KEY: z.string().optional(),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().positive().default(20),
@@ -33,6 +45,8 @@ const envSchema = z.object({
   DEMO_SEED: bool.optional(),
   // Rate limits (lib/api/rate-limit.ts); 0 turns one off.
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
+  RATE_LIMIT_TEST_SENDS_PER_MINUTE: z.coerce.number().int().nonnegative().default(20),
+  RATE_LIMIT_ROTATIONS_PER_HOUR: z.coerce.number().int().nonnegative().default(10),
   RATE_LIMIT_SIGNIN_PER_15M: z.coerce.number().int().nonnegative().default(10),
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().nonnegative().default(20),
 });
@@ -43,12 +57,14 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+function invalid(error: z.ZodError): ConfigError {
+  const lines = error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  return new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
 export function parseConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
-  }
+  if (!parsed.success) throw invalid(parsed.error);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
   const problems: string[] = [];
@@ -74,6 +90,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     engine,
     retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    connectTimeoutMs: e.WEBHOOK_CONNECT_TIMEOUT_MS,
+    firstByteTimeoutMs: e.WEBHOOK_FIRST_BYTE_TIMEOUT_MS,
+    concurrency: concurrencyOf(e),
     allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? !production,
     secretKey: e.WEBHOOK_SECRET_KEY ?? "dev-only-webhook-secret-key-not-for-production",
     disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
@@ -82,10 +101,34 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === "development",
     rateLimits: {
       apiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,
+      testSendsPerMinute: e.RATE_LIMIT_TEST_SENDS_PER_MINUTE,
+      rotationsPerHour: e.RATE_LIMIT_ROTATIONS_PER_HOUR,
       signInPer15Minutes: e.RATE_LIMIT_SIGNIN_PER_15M,
       signUpPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
     },
   };
+}
+
+export type ConcurrencyConfig = ReturnType<typeof concurrencyOf>;
+
+function concurrencyOf(e: z.infer<typeof concurrencySchema>) {
+  return {
+    /** Attempts in flight in one worker (accounts within their share; see worker.ts). */
+    total: e.WEBHOOK_CONCURRENCY,
+    perEndpoint: e.WEBHOOK_CONCURRENCY_PER_ENDPOINT,
+    /** An account's guaranteed share; past it an account only uses slots nobody else wants. */
+    perAccount: e.WEBHOOK_CONCURRENCY_PER_ACCOUNT,
+  };
+}
+
+/**
+ * The concurrency limits alone, for the Inngest function's definition (it is built at import,
+ * also during `next build`): no production checks, only these three settings and their defaults.
+ */
+export function deliveryConcurrency(env: Record<string, string | undefined> = process.env): ConcurrencyConfig {
+  const parsed = concurrencySchema.safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error);
+  return concurrencyOf(parsed.data);
 }
 
 let cached: Config | undefined;

@@ -168,7 +168,9 @@ export default function DocsPage() {
             <P>
               The answer (<Code>202</Code>) contains the <Code>payload</Code> sent and one delivery per endpoint
               subscribed to <Code>conversion.created</Code>; add <Code>{`{"webhookId": "wh_…"}`}</Code> to target one
-              endpoint. Test deliveries are marked <Code>test</Code> in the delivery log.
+              endpoint. Test deliveries are marked <Code>test</Code> in the delivery log. An account may send{" "}
+              {defaults.testSendsPerMinute} test events a minute (dashboard and API together); past that the answer is{" "}
+              <Code>429 rate_limited</Code> with <Code>Retry-After</Code>.
             </P>
           </DocSection>
 
@@ -295,6 +297,11 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
                 ignored (its first 16 KiB are kept in the delivery log).
               </li>
               <li>
+                Two shorter deadlines inside that: the connection (DNS, TCP and TLS) must be open within{" "}
+                {defaults.connectTimeoutMs / 1000} seconds, and your answer&apos;s status line and headers must arrive
+                within {defaults.firstByteTimeoutMs / 1000} seconds of it — send the status first, then the body.
+              </li>
+              <li>
                 <strong>Redirects are not followed</strong>: a <Code>3xx</Code> is a failure. Register the final URL.
               </li>
               <li>
@@ -321,7 +328,8 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
             />
             <P className="text-sm text-slate-500">
               These are the defaults; the operator of a deployment can change them (<Code>WEBHOOK_RETRY_DELAYS_MS</Code>,{" "}
-              <Code>WEBHOOK_TIMEOUT_MS</Code>). After the last attempt fails, the delivery is <Code>failed</Code>; you
+              <Code>WEBHOOK_TIMEOUT_MS</Code>, <Code>WEBHOOK_CONNECT_TIMEOUT_MS</Code>,{" "}
+              <Code>WEBHOOK_FIRST_BYTE_TIMEOUT_MS</Code>). After the last attempt fails, the delivery is <Code>failed</Code>; you
               can still replay it.
             </P>
           </DocSection>
@@ -353,6 +361,13 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
               <li>Deploy verification that accepts a request when either secret matches (any signature, as above).</li>
               <li>After the grace period, remove the old secret.</li>
             </List>
+            <P>
+              <strong>At most two secrets are valid at any time</strong>: the new one and the one it replaces. Rotating
+              again during a grace period ends the older previous secret at once (the answer&apos;s{" "}
+              <Code>endedPreviousSecrets</Code> says how many it ended), so finish one rotation before starting the next.
+              An endpoint&apos;s secret can be rotated {defaults.rotationsPerHour} times an hour; past that the answer is{" "}
+              <Code>429 rate_limited</Code> with <Code>Retry-After</Code>.
+            </P>
           </DocSection>
 
           <DocSection id="replay" title="Replay and bulk retry">

@@ -24,6 +24,8 @@ export type CreatedWebhook = Webhook & { secret: string };
 export interface RotatedSecret {
   secret: string;
   previousSecretExpiresAt: string | null;
+  /** Older secrets still in an earlier grace period that this rotation ended (at most two are valid). */
+  endedPreviousSecrets: number;
 }
 
 export interface DeliveryAttempt {

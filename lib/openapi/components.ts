@@ -150,6 +150,9 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   RotatedSecret: s.object({
     secret: s.string("The new signing secret. Shown in this response only."),
     previousSecretExpiresAt: s.nullable(s.dateTime("Until then the old secret signs deliveries too; null with a grace period of 0.")),
+    endedPreviousSecrets: s.integer(
+      "Older secrets, still in an earlier rotation's grace period, that this rotation ended at once: at most two secrets are valid at any time.",
+    ),
   }),
   Delivery: s.object(deliveryFields, [], "One event to one endpoint, with its attempts."),
   DeliveryAttempt: s.object(attemptFields),

@@ -10,9 +10,13 @@ export function documentedDefaults() {
     attempts: maxAttempts(config.retryDelaysMs),
     jitterPercent: Math.round(JITTER * 100),
     timeoutMs: config.timeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    firstByteTimeoutMs: config.firstByteTimeoutMs,
     disableAfterFailures: config.disableAfterFailures,
     maxRetryAfterMs: config.maxRetryAfterMs,
     apiKeyPerMinute: config.rateLimits.apiKeyPerMinute,
     signUpPerHour: config.rateLimits.signUpPerHour,
+    testSendsPerMinute: config.rateLimits.testSendsPerMinute,
+    rotationsPerHour: config.rateLimits.rotationsPerHour,
   };
 }

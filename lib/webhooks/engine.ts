@@ -1,7 +1,9 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import { eq, inArray } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
-import { getDbHandle, notify } from "@/lib/db";
+import { getDb, getDbHandle, notify } from "@/lib/db";
+import { deliveries, webhooks } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { processSingleton, processSlot } from "@/lib/singleton";
@@ -42,9 +44,39 @@ export async function wakeDeliveryEngine(deliveryIds: string[]): Promise<void> {
   }
 }
 
+/** What a delivery request names: the delivery, its endpoint and account, and its generation. */
+export const deliveryRequestColumns = {
+  id: deliveries.id,
+  webhookId: deliveries.webhookId,
+  accountId: deliveries.accountId,
+  attemptCount: deliveries.attemptCount,
+  endpointVersion: webhooks.updatedAt,
+};
+export type DeliveryRequestRow = { id: string; webhookId: string; accountId: string; attemptCount: number; endpointVersion: Date };
+
+/**
+ * The event id of a request (Inngest ignores a second event with the same id for 24 h): the
+ * delivery, how many attempts it has had, and the endpoint's version. A wake-up and a
+ * reconciler re-send of the same state start one run, not two; a recorded attempt, a replay or
+ * a change to the endpoint (re-enabling it) is a new generation and a new run.
+ */
+export function deliveryRequestId(r: DeliveryRequestRow): string {
+  return `${r.id}:a${r.attemptCount}:v${r.endpointVersion.getTime()}`;
+}
+
+const REQUEST_BATCH = 500;
+
 async function requestInngestDeliveries(deliveryIds: string[]) {
-  const { inngest } = await import("@/inngest/client");
-  await inngest.send(deliveryIds.map((deliveryId) => ({ name: DELIVERY_REQUESTED, data: { deliveryId } })));
+  const { inngest, deliveryRequest } = await import("@/inngest/client");
+  const db = await getDb();
+  for (let i = 0; i < deliveryIds.length; i += REQUEST_BATCH) {
+    const rows = await db
+      .select(deliveryRequestColumns)
+      .from(deliveries)
+      .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+      .where(inArray(deliveries.id, deliveryIds.slice(i, i + REQUEST_BATCH)));
+    if (rows.length > 0) await inngest.send(rows.map(deliveryRequest));
+  }
 }
 
 /** Which engine sends webhooks in this process, in words for the start-up log. */

@@ -6,6 +6,7 @@ import { deliveries, events, webhooks, type Account } from "@/lib/db/schema";
 import { idFormat, newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "./engine";
 import { EVENT_CATALOGUE, type EventBody, type EventData } from "./events";
+import { limitTestSends } from "./fan-out-limits";
 import { enqueueEvent } from "./outbox";
 
 // POST /api/v1/webhooks/test: a realistic conversion.created, marked test, sent to the caller's
@@ -23,9 +24,10 @@ const TEST_EVENT = "conversion.created";
  * Without `webhookId`: every enabled endpoint of the account subscribed to conversion.created.
  * With it: that endpoint only, which must be the caller's (else 404) and enabled (else 409);
  * it gets the event even when not subscribed to conversion.created — naming an endpoint means
- * "send it there", as Stripe's and Svix's "send test event" do.
+ * "send it there", as Stripe's and Svix's "send test event" do. Limited per account (429).
  */
 export async function sendTestEvent(account: Account, input: SendTestEventInput) {
+  await limitTestSends(account.id);
   if (input.webhookId !== undefined) await assertTestableWebhook(account.id, input.webhookId);
   const db = await getDb();
   const result = await db.transaction(async (tx) => {

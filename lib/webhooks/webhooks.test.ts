@@ -1,10 +1,14 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiError, errorResponse } from "@/lib/api/errors";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
 import { deliveries, webhookSecrets, webhooks } from "@/lib/db/schema";
 import { idPattern } from "@/lib/ids";
 import { createTestAccount } from "@/lib/testing/fixtures";
+import { startReceiver } from "@/lib/testing/receiver";
+import { useFastDeliverySettings } from "@/lib/testing/webhook-fixtures";
+import { processDelivery } from "./delivery";
 import { deliveryBus } from "./engine";
 import { enqueueEvent } from "./outbox";
 import { EVENT_CATALOGUE } from "./events";
@@ -356,13 +360,68 @@ describe("rotating the signing secret", () => {
     const { account } = await createTestAccount("advertiser");
     const hook = await create(account.id);
     const first = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 60 });
-    const second = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 7200 });
-    expect(await validSecrets(hook.id)).toEqual([second.secret, first.secret, hook.secret]);
+    const firstEnds = new Date(first.previousSecretExpiresAt!).getTime();
+    // Within the first grace period: `first` is current and keeps signing; rotating it again
+    // with a longer grace cannot make the (now ended) original last longer.
+    await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 7200 });
     const db = await getDb();
-    const rows = await db.select().from(webhookSecrets).where(eq(webhookSecrets.webhookId, hook.id)).orderBy(webhookSecrets.createdAt);
-    const [original, firstRow] = rows;
-    expect(original!.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
-    expect(firstRow!.expiresAt!.getTime()).toBe(new Date(second.previousSecretExpiresAt!).getTime());
+    const [original] = await db.select().from(webhookSecrets).where(eq(webhookSecrets.webhookId, hook.id)).orderBy(webhookSecrets.createdAt);
+    expect(original!.expiresAt!.getTime()).toBeLessThanOrEqual(firstEnds);
+  });
+
+  it("keeps at most two secrets valid: a rotation during a grace period ends the older previous secret, and says so", async () => {
+    const { account } = await createTestAccount("advertiser");
+    const hook = await create(account.id);
+    const first = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 });
+    expect(first.endedPreviousSecrets).toBe(0);
+    expect(await validSecrets(hook.id)).toEqual([first.secret, hook.secret]);
+    const second = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 });
+    expect(second.endedPreviousSecrets).toBe(1); // the original, still in first's grace period
+    expect(await validSecrets(hook.id)).toEqual([second.secret, first.secret]);
+    for (let i = 0; i < 5; i++) await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 });
+    expect(await validSecrets(hook.id)).toHaveLength(2);
+    const last = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 0 });
+    expect(last).toMatchObject({ previousSecretExpiresAt: null, endedPreviousSecrets: 1 });
+    expect(await validSecrets(hook.id)).toEqual([last.secret]);
+  });
+
+  it("a delivery after three rotations carries exactly two signatures, both verified by the receiver", async () => {
+    useFastDeliverySettings();
+    resetConfigForTests();
+    const receiver = await startReceiver();
+    try {
+      const { account } = await createTestAccount("advertiser");
+      const hook = await create(account.id, { url: receiver.url });
+      const rotations = [];
+      for (let i = 0; i < 3; i++) rotations.push(await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 }));
+      const [, second, third] = rotations.map((r) => r.secret);
+      const { deliveryIds } = await enqueue(account.id);
+      receiver.setSecrets([third!, second!, rotations[0]!.secret, hook.secret]);
+      await processDelivery(deliveryIds[0]!, { owner: "test" });
+      const [got] = await receiver.waitFor(1);
+      expect(got!.signatureValid).toEqual([true, true, false, false]);
+      expect(got!.standardValid).toEqual([true, true, false, false]);
+      expect(String(got!.headers["x-webhook-signature"]).match(/v1=/g)).toHaveLength(2);
+      expect(String(got!.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("answers 429 rate_limited past 10 rotations an hour of one endpoint; other endpoints are not affected", async () => {
+    const { account } = await createTestAccount("advertiser");
+    const [hook, other] = [await create(account.id), await create(account.id)];
+    for (let i = 0; i < 10; i++) await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 60 });
+    const before = await validSecrets(hook.id);
+    const refused = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 60 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } });
+    const res = errorResponse(refused);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(3000); // about an hour
+    expect((await res.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/rotations/) });
+    expect(await validSecrets(hook.id)).toEqual(before); // nothing changed
+    await expect(rotateWebhookSecret(account.id, other.id, { gracePeriodSeconds: 60 })).resolves.toMatchObject({ secret: expect.any(String) });
   });
 
   it("the grace period is 0 to 7 days", () => {

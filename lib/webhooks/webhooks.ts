@@ -5,6 +5,7 @@ import { getDb, type Queryable } from "@/lib/db";
 import { accounts, deliveries, webhookSecrets, webhooks, type Webhook } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "./engine";
+import { limitSecretRotations } from "./fan-out-limits";
 import {
   MAX_WEBHOOKS_PER_ACCOUNT,
   type CreateWebhookInput,
@@ -154,41 +155,56 @@ export async function deleteWebhook(accountId: string, id: string): Promise<void
 }
 
 /**
- * A new current secret. Every secret that still signs now stops at `now + grace` at the latest
- * (0 = at once), so a rotation with no grace also ends an earlier rotation's grace period —
- * what you want when a secret leaked. Until then deliveries carry one signature per valid secret.
+ * A new current secret; the one it replaces keeps signing for the grace period (0 = stops at
+ * once), never longer than it already would. At most two secrets are valid at any time: any
+ * older one still in an earlier rotation's grace period stops now (`endedPreviousSecrets` says
+ * how many), so a rotation with no grace also ends everything — what you want after a leak.
+ * Limited per endpoint (429).
  */
 export async function rotateWebhookSecret(accountId: string, id: string, input: RotateSecretInput) {
+  await limitSecretRotations(accountId, id);
   const db = await getDb();
   const secret = generateSigningSecret();
   const now = new Date();
   const graceEnds = new Date(now.getTime() + input.gracePeriodSeconds * 1000);
-  const previousSecretExpiresAt = await db.transaction(async (tx) => {
+  const { previousSecretExpiresAt, endedPreviousSecrets } = await db.transaction(async (tx) => {
+    // Locks the endpoint: rotations of one endpoint run one at a time.
     const [webhook] = await tx
       .update(webhooks)
       .set({ secretRotatedAt: now, updatedAt: now })
       .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)))
       .returning({ id: webhooks.id });
     if (!webhook) throw notFound();
-    const still = await tx
-      .update(webhookSecrets)
-      .set({ expiresAt: graceEnds })
-      .where(
-        and(
-          eq(webhookSecrets.webhookId, id),
-          or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, graceEnds)),
-        ),
-      )
-      .returning({ id: webhookSecrets.id });
+    // Valid now, newest first (as deliveries sign): the current secret, then any in a grace period.
+    const [current, ...older] = await tx
+      .select({ id: webhookSecrets.id, createdAt: webhookSecrets.createdAt, expiresAt: webhookSecrets.expiresAt })
+      .from(webhookSecrets)
+      .where(and(eq(webhookSecrets.webhookId, id), or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, now))))
+      .orderBy(desc(webhookSecrets.createdAt), desc(webhookSecrets.id));
+    let previousExpiry: Date | null = null;
+    if (current) {
+      previousExpiry = current.expiresAt && current.expiresAt < graceEnds ? current.expiresAt : graceEnds;
+      await tx.update(webhookSecrets).set({ expiresAt: previousExpiry }).where(eq(webhookSecrets.id, current.id));
+    }
+    if (older.length > 0) {
+      await tx
+        .update(webhookSecrets)
+        .set({ expiresAt: now })
+        .where(inArray(webhookSecrets.id, older.map((o) => o.id)));
+    }
     await tx.insert(webhookSecrets).values({
       id: newId("webhookSecret"),
       webhookId: id,
       ciphertext: encryptSecret(secret),
-      createdAt: now,
+      // Strictly newest, even two rotations within one millisecond: "newest first" orders signatures.
+      createdAt: current && current.createdAt >= now ? new Date(current.createdAt.getTime() + 1) : now,
     });
-    return still.length > 0 ? graceEnds : latestPreviousSecretExpiry(tx, id);
+    return {
+      previousSecretExpiresAt: previousExpiry && previousExpiry > now ? previousExpiry : null,
+      endedPreviousSecrets: older.length,
+    };
   });
-  return { secret, previousSecretExpiresAt };
+  return { secret, previousSecretExpiresAt, endedPreviousSecrets };
 }
 
 async function latestPreviousSecretExpiry(db: Queryable, webhookId: string): Promise<Date | null> {
