@@ -10,7 +10,7 @@ export function documentedDefaults() {
     attempts: maxAttempts(config.retryDelaysMs),
     jitterPercent: Math.round(JITTER * 100),
     timeoutMs: config.timeoutMs,
-    disableAfterFailures: config.disableAfterFailures,
+    disableAfterMs: config.disableAfterMs,
     maxRetryAfterMs: config.maxRetryAfterMs,
     apiKeyPerMinute: config.rateLimits.apiKeyPerMinute,
     signUpPerHour: config.rateLimits.signUpPerHour,
