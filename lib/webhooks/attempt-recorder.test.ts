@@ -171,7 +171,7 @@ describe("recordAttempt", () => {
   it("starts the failing stretch at the first exhausted delivery, with its error, and writes one failing notice", async () => {
     const { webhookId, ids } = await leasedDeliveries(2);
     const t = Date.now();
-    await recordInOrder(webhookId, ids, ["exhausted", "exhausted"]);
+    await recordTogether([finished(webhookId, ids[0]!, "exhausted", t), finished(webhookId, ids[1]!, "exhausted", t + 1)]);
     const hook = await getWebhook(webhookId);
     expect(hook).toMatchObject({ enabled: true, lastError: "Receiver answered HTTP 500", disableWarnedAt: null });
     expect(hook.failingSince?.getTime()).toBe(t);
