@@ -3,6 +3,7 @@ import { getDbHandle, pgliteLocation } from "@/lib/db";
 import { seedDemoData } from "@/lib/demo/seed";
 import { log } from "@/lib/log";
 import { describeDeliveryEngine, startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
+import { startNoticeSchedule, stopNoticeSchedule } from "@/lib/webhooks/notices";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
 
 /**
@@ -27,8 +28,12 @@ export async function startServer(): Promise<void> {
 
   log.info(`webhook delivery engine: ${describeDeliveryEngine()}`);
   await startDeliveryEngine();
-  // Retention: the inngest engine has its prune-deliveries cron; the embedded one a timer here.
-  if (config.engine === "embedded") startRetentionSchedule();
+  // Retention and endpoint notices: the inngest engine has crons (prune-deliveries,
+  // check-endpoint-health); the embedded one timers here.
+  if (config.engine === "embedded") {
+    startRetentionSchedule();
+    startNoticeSchedule();
+  }
   stopWorkerOnShutdown();
 }
 
@@ -39,7 +44,7 @@ function stopWorkerOnShutdown() {
   flag.__pmShutdownHooked = true;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      Promise.all([stopDeliveryEngine(), stopRetentionSchedule()])
+      Promise.all([stopDeliveryEngine(), stopRetentionSchedule(), stopNoticeSchedule()])
         .catch((err) => log.error("stopping the delivery worker failed", { err }))
         .finally(() => process.exit(0));
     });
