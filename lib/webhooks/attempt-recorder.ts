@@ -321,8 +321,9 @@ async function writeEndpoints(tx: Tx, changes: EndpointChange[], notices: Notice
       where w.id = c.id and w.account_id = c.account_id
       returning w.id
     )
-    insert into endpoint_notices (id, account_id, webhook_id, kind, details, created_at, next_attempt_at)
-    select n.id, n.account_id, n.webhook_id, n.kind::endpoint_notice_kind, n.details, n.created_at, n.created_at
+    -- Due at once (next_attempt_at defaults to the database's now); created_at is the change's time.
+    insert into endpoint_notices (id, account_id, webhook_id, kind, details, created_at)
+    select n.id, n.account_id, n.webhook_id, n.kind::endpoint_notice_kind, n.details, n.created_at
     from jsonb_to_recordset(${JSON.stringify(notices)}::jsonb) as n(
       id text, account_id text, webhook_id text, kind text, details jsonb, created_at timestamptz)
     where n.webhook_id in (select id from changed)`);

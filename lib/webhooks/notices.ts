@@ -145,7 +145,7 @@ async function insertNotices(
 ): Promise<number> {
   if (notices.length === 0) return 0;
   await tx.insert(endpointNotices).values(
-    notices.map((n) => ({ id: newId("notice"), accountId, webhookId, kind: n.kind, details, createdAt: n.at, nextAttemptAt: n.at })),
+    notices.map((n) => ({ id: newId("notice"), accountId, webhookId, kind: n.kind, details, createdAt: n.at })),
   );
   return notices.length;
 }
