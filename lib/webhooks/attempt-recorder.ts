@@ -105,7 +105,7 @@ class AttemptRecorder {
       const giveUpAt = Math.max(...batch.map((w) => w.giveUpAt));
       const { recorded, notices } = await withRetry(() => writeBatch(batch.map((w) => w.attempt)), giveUpAt);
       // Mail and operational events go out after the commit, never inside the transaction.
-      if (notices > 0) requestNoticeDispatch();
+      requestNoticeDispatch(notices);
       for (const w of batch) w.resolve(recorded.has(w.attempt.deliveryId));
     } catch (err) {
       // Not a passing database problem, so something in the rows: write them one by one, so a
@@ -149,7 +149,7 @@ async function withRetry<T>(write: () => Promise<T>, giveUpAt: number): Promise<
  * endpoints whose health they may change; the rule runs on those rows; one more statement (only
  * when something changed) writes the endpoints and their notices. Returns the ids recorded.
  */
-async function writeBatch(batch: FinishedAttempt[]): Promise<{ recorded: Set<string>; notices: number }> {
+async function writeBatch(batch: FinishedAttempt[]): Promise<{ recorded: Set<string>; notices: string[] }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const { recorded, endpoints } = await recordAndLock(tx, batch);
@@ -185,7 +185,7 @@ async function writeBatch(batch: FinishedAttempt[]): Promise<{ recorded: Set<str
       }
     }
     if (changes.length > 0) await writeEndpoints(tx, changes, notices);
-    return { recorded, notices: notices.length };
+    return { recorded, notices: notices.map((n) => n.id) };
   });
 }
 

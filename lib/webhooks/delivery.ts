@@ -6,6 +6,7 @@ import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { recordAttempt } from "./attempt-recorder";
 import { endpointOutcomeKind } from "./endpoint-policy";
+import { noticesSettled } from "./notices";
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
 import { decryptSecret } from "./secrets";
@@ -113,6 +114,9 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
     leaseMs(),
   );
 
+  // An Inngest step may be frozen once it returns: send the notices this outcome caused first
+  // (never throws; a failed mail stays due for the check-endpoint-health sweep).
+  if (config.engine === "inngest") await noticesSettled();
   if (!recorded) {
     // Someone else recorded this attempt number first (our lease had expired and was taken).
     log.warn("delivery attempt not recorded: lease lost", { deliveryId, owner: opts.owner, attemptNumber });

@@ -28,6 +28,8 @@ import { enqueueEvent } from "./outbox";
 // own commits and on a timer (embedded) or a cron (inngest); a lease keeps two from sending one.
 
 export const NOTICE_CHECK_INTERVAL_MS = 60_000;
+// The periodic sweep leaves a fresh notice to the process that wrote it (it sends it by id at once).
+const SWEEP_GRACE_MS = 30_000;
 const NOTICE_LEASE_MS = 2 * 60_000;
 const NOTICE_BATCH = 50;
 const MAX_SEND_ATTEMPTS = 10;
@@ -120,7 +122,7 @@ export async function checkEndpointHealth(now: Date = new Date(), opts: { accoun
       .orderBy(asc(webhooks.id))
       .limit(NOTICE_BATCH)
       .for("update", { skipLocked: true });
-    let count = 0;
+    const ids: string[] = [];
     for (const w of due) {
       const decision = decideOnTimer(w, now, policy);
       if (!decision.changed) continue;
@@ -128,12 +130,12 @@ export async function checkEndpointHealth(now: Date = new Date(), opts: { accoun
         .update(webhooks)
         .set({ disableWarnedAt: decision.next.disableWarnedAt })
         .where(and(eq(webhooks.id, w.id), eq(webhooks.accountId, w.accountId)));
-      count += await insertNotices(tx, w.accountId, w.id, decision.notices, noticeDetails(w.url, decision.next, policy));
+      ids.push(...(await insertNotices(tx, w.accountId, w.id, decision.notices, noticeDetails(w.url, decision.next, policy))));
     }
-    return count;
+    return ids;
   });
-  if (written > 0) requestNoticeDispatch();
-  return written;
+  requestNoticeDispatch(written);
+  return written.length;
 }
 
 async function insertNotices(
@@ -142,22 +144,33 @@ async function insertNotices(
   webhookId: string,
   notices: { kind: NoticeKind; at: Date }[],
   details: Record<string, string | null>,
-): Promise<number> {
-  if (notices.length === 0) return 0;
-  await tx.insert(endpointNotices).values(
-    notices.map((n) => ({ id: newId("notice"), accountId, webhookId, kind: n.kind, details, createdAt: n.at })),
-  );
-  return notices.length;
+): Promise<string[]> {
+  if (notices.length === 0) return [];
+  const rows = await tx
+    .insert(endpointNotices)
+    .values(notices.map((n) => ({ id: newId("notice"), accountId, webhookId, kind: n.kind, details, createdAt: n.at })))
+    .returning({ id: endpointNotices.id });
+  return rows.map((r) => r.id);
 }
 
 // --- Sending ---------------------------------------------------------------------------------
+
+export interface DispatchOptions {
+  /** Only these notices (the ones a commit just wrote). */
+  ids?: string[];
+  /** Only these accounts' notices (tests sharing a database). */
+  accountIds?: string[];
+  /** Only notices due this long already (the periodic sweep). */
+  dueForMs?: number;
+}
 
 /**
  * Send the notices that are due: the operational event first (written once, in a transaction,
  * then the engine is woken), then the mail. A mail that fails is tried again later with backoff.
  * Returns how many notices were completed.
  */
-export async function dispatchNotices(now: Date = new Date(), opts: { accountIds?: string[] } = {}): Promise<number> {
+export async function dispatchNotices(now: Date = new Date(), opts: DispatchOptions = {}): Promise<number> {
+  if (opts.ids?.length === 0) return 0;
   const db = await getDb();
   const due = db
     .select({ id: endpointNotices.id })
@@ -165,8 +178,9 @@ export async function dispatchNotices(now: Date = new Date(), opts: { accountIds
     .where(
       and(
         isNull(endpointNotices.completedAt),
-        lte(endpointNotices.nextAttemptAt, now),
+        lte(endpointNotices.nextAttemptAt, new Date(now.getTime() - (opts.dueForMs ?? 0))),
         or(isNull(endpointNotices.lockedUntil), lt(endpointNotices.lockedUntil, now)),
+        opts.ids ? inArray(endpointNotices.id, opts.ids) : undefined,
         opts.accountIds ? inArray(endpointNotices.accountId, opts.accountIds) : undefined,
       ),
     )
@@ -245,10 +259,14 @@ async function enqueueNoticeEvent(notice: EndpointNotice) {
   await wakeDeliveryEngine(deliveryIds);
 }
 
-/** The periodic part of both engines: halfway warnings, then whatever notices are due. */
+/**
+ * The periodic part of both engines: halfway warnings (sent at once, like the recorder's), then
+ * the notices left due: a mail that failed, or a process that stopped before sending.
+ */
 export async function runNoticeChecks(now: Date = new Date()) {
   const warned = await checkEndpointHealth(now);
-  const sent = await dispatchNotices(now);
+  const sent = await dispatchNotices(now, { dueForMs: SWEEP_GRACE_MS });
+  await noticesSettled();
   return { warned, sent };
 }
 
@@ -256,29 +274,25 @@ export async function runNoticeChecks(now: Date = new Date()) {
 
 type Dispatcher = {
   running: Promise<void> | null;
-  again: boolean;
+  /** Notice ids written since the running dispatch started. */
+  next: string[];
   timer: NodeJS.Timeout | null;
   stopped: boolean;
 };
 // On globalThis: Next.js may load this module more than once in one process.
 const local = globalThis as unknown as { __pmNotices?: Dispatcher };
-const dispatcher = (): Dispatcher => (local.__pmNotices ??= { running: null, again: false, timer: null, stopped: true });
+const dispatcher = (): Dispatcher => (local.__pmNotices ??= { running: null, next: [], timer: null, stopped: true });
 
 /**
- * Send due notices soon, in the background (called after a commit that wrote some). Never
- * throws; a failure is logged and the notice stays due for the next run.
+ * Send these just-written notices now, in the background (called after the commit that wrote
+ * them). Never throws; a failure is logged and the notice stays due for the periodic sweep.
  */
-export function requestNoticeDispatch(): void {
+export function requestNoticeDispatch(ids: string[]): void {
   const d = dispatcher();
-  if (d.running) {
-    d.again = true;
-    return;
-  }
+  d.next.push(...ids);
+  if (d.running || d.next.length === 0) return;
   d.running = (async () => {
-    do {
-      d.again = false;
-      await dispatchNotices();
-    } while (d.again);
+    while (d.next.length > 0) await dispatchNotices(new Date(), { ids: d.next.splice(0) });
   })()
     .catch((err) => log.error("sending endpoint notices failed; they stay due", { err }))
     .finally(() => {
@@ -304,8 +318,7 @@ export function startNoticeSchedule(opts: { intervalMs?: number } = {}): void {
   };
   const tick = () => {
     d.timer = null;
-    checkEndpointHealth()
-      .then(() => requestNoticeDispatch())
+    runNoticeChecks()
       .catch((err) => log.error("checking endpoint health failed; will try again", { err }))
       .finally(arm);
   };
