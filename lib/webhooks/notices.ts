@@ -78,7 +78,8 @@ export function noticeMail(notice: Pick<EndpointNotice, "webhookId" | "kind" | "
   const d = notice.details;
   const url = d.url ?? notice.webhookId;
   const page = `${appUrl}/dashboard/webhooks/${notice.webhookId}`;
-  const lastError = d.lastError ? `Last error: ${d.lastError}` : null;
+  // A recovered endpoint's last error is history; the other notices are about it.
+  const lastError = d.lastError && notice.kind !== "recovered" ? `Last error: ${d.lastError}` : null;
   const when = (iso: string | null | undefined) => (iso ? new Date(iso).toUTCString() : "unknown");
   const subjects: Record<NoticeKind, string> = {
     failing: `Your webhook endpoint ${url} is failing`,
