@@ -1,4 +1,5 @@
 import "server-only";
+import ms from "ms";
 import { z } from "zod";
 
 // Every operator setting, read from env only (API.md "Operator settings"). Parsed lazily on
@@ -21,6 +22,17 @@ const concurrencySchema = z.object({
   WEBHOOK_CONCURRENCY_PER_ACCOUNT: z.coerce.number().int().positive().max(1000).default(8),
 });
 
+// A duration: a number of milliseconds, or a number with a unit as `ms` reads it ("3d", "12h",
+// "30m", "45s", "2 days").
+const duration = z.string().trim().transform((v, ctx) => {
+  const parsed = /^\d+$/.test(v) ? Number(v) : v ? ms(v as ms.StringValue) : undefined;
+  if (typeof parsed !== "number" || !Number.isFinite(parsed) || parsed < 1) {
+    ctx.addIssue({ code: "custom", message: 'a duration: milliseconds or a number with a unit, e.g. "3d", "12h", "90m"' });
+    return z.NEVER;
+  }
+  return Math.round(parsed);
+});
+
 const envSchema = z.object({
   ...concurrencySchema.shape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -38,11 +50,17 @@ const envSchema = z.object({
   WEBHOOK_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(10_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
   WEBHOOK_SECRET_KEY: z.string().optional(),
-  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().positive().default(20),
+  // An endpoint whose every delivery has failed for this long is disabled (lib/webhooks/endpoint-policy.ts).
+  WEBHOOK_DISABLE_AFTER: duration.default(3 * 86_400_000),
   WEBHOOK_MAX_RETRY_AFTER_MS: z.coerce.number().int().nonnegative().default(3_600_000),
   // Finished deliveries (and their attempts and orphaned events) older than this are pruned.
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   DEMO_SEED: bool.optional(),
+  // Operational notices by mail (lib/webhooks/notices.ts); without SMTP_URL they go to the log.
+  SMTP_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  EMAIL_FROM: z.string().trim().min(1).default("PartnersMy Webhooks <webhooks@partnersmy.localhost>"),
+  // The dashboard's public address, for links in mail; defaults to AUTH_URL's origin.
+  APP_URL: z.string().url().optional(),
   // Rate limits (lib/api/rate-limit.ts); 0 turns one off.
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
   RATE_LIMIT_TEST_SENDS_PER_MINUTE: z.coerce.number().int().nonnegative().default(20),
@@ -95,9 +113,12 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     concurrency: concurrencyOf(e),
     allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? !production,
     secretKey: e.WEBHOOK_SECRET_KEY ?? "dev-only-webhook-secret-key-not-for-production",
-    disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+    disableAfterMs: e.WEBHOOK_DISABLE_AFTER,
     maxRetryAfterMs: e.WEBHOOK_MAX_RETRY_AFTER_MS,
     retentionDays: e.WEBHOOK_RETENTION_DAYS,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    appUrl: (e.APP_URL ?? (e.AUTH_URL ? new URL(e.AUTH_URL).origin : "http://localhost:3000")).replace(/\/+$/, ""),
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === "development",
     rateLimits: {
       apiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,

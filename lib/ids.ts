@@ -14,6 +14,7 @@ const PREFIXES = {
   event: "evt",
   delivery: "dlv",
   attempt: "att",
+  notice: "ntc",
 } as const;
 
 export type IdKind = keyof typeof PREFIXES;

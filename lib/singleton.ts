@@ -1,6 +1,8 @@
 import type { EventEmitter } from "node:events";
+import type { Transporter } from "nodemailer";
 import type { DbHandle } from "@/lib/db";
 import type { AttemptRecorder } from "@/lib/webhooks/attempt-recorder";
+import type { NoticeDispatcher } from "@/lib/webhooks/notices";
 import type { RetentionSchedule } from "@/lib/webhooks/retention";
 import type { DeliveryWorker } from "@/lib/webhooks/worker";
 
@@ -18,6 +20,8 @@ export interface ProcessSingletons {
   retentionSchedule: RetentionSchedule;
   rateLimitSweptAt: number;
   shutdownHooked: true;
+  noticeDispatcher: NoticeDispatcher;
+  mailer: { url: string; transport: Transporter };
 }
 
 declare global {

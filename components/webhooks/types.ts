@@ -11,6 +11,11 @@ export interface Webhook {
   events: EventType[];
   enabled: boolean;
   disabledReason: string | null;
+  /** Set while every delivery fails: since the first exhausted delivery after a success. */
+  failingSince: string | null;
+  /** When it will be disabled unless a delivery succeeds first. */
+  disablesAt: string | null;
+  lastError: string | null;
   createdAt: string;
   updatedAt: string;
   secretRotatedAt: string | null;

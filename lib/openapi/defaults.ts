@@ -12,7 +12,7 @@ export function documentedDefaults() {
     timeoutMs: config.timeoutMs,
     connectTimeoutMs: config.connectTimeoutMs,
     firstByteTimeoutMs: config.firstByteTimeoutMs,
-    disableAfterFailures: config.disableAfterFailures,
+    disableAfterMs: config.disableAfterMs,
     maxRetryAfterMs: config.maxRetryAfterMs,
     apiKeyPerMinute: config.rateLimits.apiKeyPerMinute,
     signUpPerHour: config.rateLimits.signUpPerHour,

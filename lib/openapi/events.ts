@@ -24,7 +24,18 @@ export const EVENT_RECIPIENTS: Record<EventType, { advertiser: string; affiliate
     advertiser: "the advertiser that owns the program",
     affiliate: "the affiliate that applied",
   },
+  // Operational events stay within the account whose endpoint it is, and skip that endpoint.
+  "endpoint.failing": operationalRecipients(),
+  "endpoint.disabled": operationalRecipients(),
+  "endpoint.recovered": operationalRecipients(),
 };
+
+function operationalRecipients() {
+  return {
+    advertiser: "an advertiser's other endpoints, when it is one of its endpoints",
+    affiliate: "an affiliate's other endpoints, when it is one of its endpoints (never the endpoint the event is about)",
+  };
+}
 
 // The `data` of each event as zod schemas, turned into JSON Schema for the docs. The test
 // checks every catalogue sample fits them exactly, so a new field cannot go undocumented.
@@ -46,6 +57,19 @@ const conversionData = (status: "pending" | "approved" | "rejected") =>
     createdAt: z.iso.datetime().describe("When the conversion was registered."),
   });
 
+const endpointData = <S extends string>(status: z.ZodType<S>) =>
+  z.object({
+    id: id("wh", "The endpoint the event is about."),
+    type: z.literal("endpoint").describe('Always "endpoint".'),
+    amount: z.null().describe("Always null."),
+    status,
+    url: z.string().describe("The endpoint's URL."),
+    failingSince: z.iso.datetime().nullable().describe("When its current failing stretch began: the first delivery that exhausted its retries after a success; null when healthy."),
+    disablesAt: z.iso.datetime().nullable().describe("When it will be disabled unless a delivery succeeds first (failingSince + WEBHOOK_DISABLE_AFTER); null otherwise."),
+    lastError: z.string().nullable().describe("The error of the newest delivery that exhausted its retries."),
+    disabledReason: z.string().nullable().describe("Why it was disabled; null unless disabled."),
+  });
+
 export const EVENT_DATA_SCHEMAS = {
   "conversion.created": conversionData("pending"),
   "conversion.approved": conversionData("approved"),
@@ -62,6 +86,13 @@ export const EVENT_DATA_SCHEMAS = {
     affiliateId: id("acct", "Account id of the affiliate that applied."),
     createdAt: z.iso.datetime().describe("When the affiliate applied."),
   }),
+  "endpoint.failing": endpointData(z.literal("failing").describe('Always "failing".')).extend({
+    stage: z
+      .enum(["started", "disabling_soon"])
+      .describe('"started": a delivery exhausted its retries after a success; "disabling_soon": failing for half the window, disabled at disablesAt unless a delivery succeeds.'),
+  }),
+  "endpoint.disabled": endpointData(z.literal("disabled").describe('Always "disabled".')),
+  "endpoint.recovered": endpointData(z.literal("healthy").describe('Always "healthy": a delivery succeeded again.')),
 } satisfies Record<EventType, z.ZodObject>;
 
 export function eventBodySchema(event: EventType) {

@@ -5,6 +5,7 @@ import { seedDemoData } from "@/lib/demo/seed";
 import { log } from "@/lib/log";
 import { processSlot } from "@/lib/singleton";
 import { describeDeliveryEngine, startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
+import { startNoticeSchedule, stopNoticeSchedule } from "@/lib/webhooks/notices";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
 
 /**
@@ -29,8 +30,12 @@ export async function startServer(): Promise<void> {
 
   log.info(`webhook delivery engine: ${describeDeliveryEngine()}`);
   await startDeliveryEngine();
-  // Retention: the inngest engine has its prune-deliveries cron; the embedded one a timer here.
-  if (config.engine === "embedded") startRetentionSchedule();
+  // Retention and endpoint notices: the inngest engine has crons (prune-deliveries,
+  // check-endpoint-health); the embedded one timers here.
+  if (config.engine === "embedded") {
+    startRetentionSchedule();
+    startNoticeSchedule();
+  }
   stopWorkerOnShutdown();
 }
 
@@ -41,7 +46,7 @@ function stopWorkerOnShutdown() {
   hooked.set(true);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      Promise.all([stopDeliveryEngine(), stopRetentionSchedule()])
+      Promise.all([stopDeliveryEngine(), stopRetentionSchedule(), stopNoticeSchedule()])
         .catch((err) => log.error("stopping the delivery worker failed", { err }))
         .finally(() => process.exit(0));
     });

@@ -1,4 +1,6 @@
+import { getConfig } from "@/lib/config";
 import type { Delivery, DeliveryAttempt, Webhook } from "@/lib/db/schema";
+import { disablesAt } from "./endpoint-policy";
 
 // One serializer per resource: a response is built field by field from these, so a new
 // column (or a secret) never reaches a client by accident.
@@ -19,6 +21,12 @@ export function serializeWebhook(webhook: Webhook, extras: WebhookExtras) {
     events: webhook.events,
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
+    // Health (endpoint-policy.ts): failing since the first exhausted delivery after a success,
+    // disabled at disablesAt unless a delivery succeeds first.
+    failingSince: webhook.failingSince,
+    disablesAt:
+      webhook.enabled && webhook.failingSince ? disablesAt(webhook.failingSince, { disableAfterMs: getConfig().disableAfterMs }) : null,
+    lastError: webhook.lastError,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
     secretRotatedAt: webhook.secretRotatedAt,

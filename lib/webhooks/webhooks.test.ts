@@ -34,9 +34,12 @@ const WEBHOOK_KEYS = [
   "createdAt",
   "description",
   "disabledReason",
+  "disablesAt",
   "enabled",
   "events",
+  "failingSince",
   "id",
+  "lastError",
   "previousSecretExpiresAt",
   "secretRotatedAt",
   "updatedAt",
@@ -255,7 +258,13 @@ describe("held deliveries and re-enabling", () => {
     const db = await getDb();
     await db
       .update(webhooks)
-      .set({ enabled: false, disabledReason: "20 deliveries in a row failed.", consecutiveFailures: 20 })
+      .set({
+        enabled: false,
+        disabledReason: "every delivery failed for 3 days.",
+        failingSince: new Date(Date.now() - 3 * 86_400_000),
+        disableWarnedAt: new Date(Date.now() - 86_400_000),
+        lastError: "Receiver answered HTTP 500",
+      })
       .where(eq(webhooks.id, hook.id));
     const ids: string[] = [];
     for (let i = 0; i < held; i++) ids.push(...(await enqueue(account.id)).deliveryIds);
@@ -266,10 +275,10 @@ describe("held deliveries and re-enabling", () => {
     const { account, hook, ids } = await disabledWithHeld(3);
     expect(ids).toHaveLength(3);
     const got = await getWebhook(account.id, hook.id);
-    expect(got).toMatchObject({ enabled: false, disabledReason: "20 deliveries in a row failed.", heldDeliveries: 3 });
+    expect(got).toMatchObject({ enabled: false, disabledReason: "every delivery failed for 3 days.", heldDeliveries: 3 });
   });
 
-  it("re-enabling clears the reason and the failure streak and hands the held deliveries to the engine", async () => {
+  it("re-enabling clears the reason and the failing stretch and hands the held deliveries to the engine", async () => {
     const { account, hook, ids } = await disabledWithHeld(2);
     let updated: Awaited<ReturnType<typeof update>> | undefined;
     const woken = await wokenDuring(async () => {
@@ -280,7 +289,7 @@ describe("held deliveries and re-enabling", () => {
 
     const db = await getDb();
     const [row] = await db.select().from(webhooks).where(eq(webhooks.id, hook.id));
-    expect(row!.consecutiveFailures).toBe(0);
+    expect(row).toMatchObject({ failingSince: null, disableWarnedAt: null });
     const rows = await db.select().from(deliveries).where(eq(deliveries.webhookId, hook.id));
     expect(rows.map((d) => d.status)).toEqual(["pending", "pending"]);
   });

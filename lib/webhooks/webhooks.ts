@@ -4,6 +4,8 @@ import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { accounts, deliveries, webhookSecrets, webhooks, type Webhook } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
+import { discardHeldDeliveries, heldDeliveryIds, heldOf } from "./delivery";
+import { enabledHealth, manuallyDisabledHealth, MANUALLY_DISABLED_REASON } from "./endpoint-policy";
 import { wakeDeliveryEngine } from "./engine";
 import { limitSecretRotations } from "./fan-out-limits";
 import {
@@ -19,9 +21,8 @@ import { validateWebhookUrl } from "./ssrf";
 // Webhook endpoints of an account: CRUD, enabling (with its held deliveries) and secret
 // rotation. Every query names the account: another account's endpoint is "not found".
 
-export const MANUALLY_DISABLED_REASON = "Disabled from the dashboard.";
-export const DISCARDED_HELD_ERROR =
-  "Not sent: held while the endpoint was disabled and discarded when it was re-enabled.";
+export { DISCARDED_HELD_ERROR } from "./delivery";
+export { MANUALLY_DISABLED_REASON };
 
 const notFound = () => new ApiError("not_found", "Webhook not found.");
 
@@ -119,10 +120,9 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     if (input.url !== undefined) changes.url = input.url;
     if (input.description !== undefined) changes.description = input.description;
     if (input.events !== undefined) changes.events = input.events;
-    if (input.enabled === true) Object.assign(changes, { enabled: true, disabledReason: null, consecutiveFailures: 0 });
-    if (input.enabled === false && current.enabled) {
-      Object.assign(changes, { enabled: false, disabledReason: MANUALLY_DISABLED_REASON });
-    }
+    // The endpoint rule's answer to the owner: enabling starts it healthy (endpoint-policy.ts).
+    if (input.enabled === true && !current.enabled) Object.assign(changes, enabledHealth());
+    if (input.enabled === false && current.enabled) Object.assign(changes, manuallyDisabledHealth());
     const [row] = await tx
       .update(webhooks)
       .set(changes)
@@ -133,7 +133,7 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     let released: string[] = [];
     if (input.enabled === true && !current.enabled) {
       if (input.discardHeld) await discardHeldDeliveries(tx, accountId, id);
-      else released = await pendingDeliveryIds(tx, accountId, id);
+      else released = await heldDeliveryIds(tx, accountId, id);
     }
     return { webhook: row!, released };
   });
@@ -219,33 +219,8 @@ async function countPendingDeliveries(db: Queryable, accountId: string, webhookI
   const [row] = await db
     .select({ n: count() })
     .from(deliveries)
-    .where(pendingOf(accountId, webhookId));
+    .where(heldOf(accountId, webhookId));
   return row?.n ?? 0;
-}
-
-async function pendingDeliveryIds(tx: Queryable, accountId: string, webhookId: string): Promise<string[]> {
-  const rows = await tx.select({ id: deliveries.id }).from(deliveries).where(pendingOf(accountId, webhookId));
-  return rows.map((r) => r.id);
-}
-
-async function discardHeldDeliveries(tx: Queryable, accountId: string, webhookId: string): Promise<void> {
-  const now = new Date();
-  await tx
-    .update(deliveries)
-    .set({
-      status: "failed",
-      lastError: DISCARDED_HELD_ERROR,
-      nextAttemptAt: null,
-      lockedBy: null,
-      lockedUntil: null,
-      completedAt: now,
-      updatedAt: now,
-    })
-    .where(pendingOf(accountId, webhookId));
-}
-
-function pendingOf(accountId: string, webhookId: string) {
-  return and(eq(deliveries.accountId, accountId), eq(deliveries.webhookId, webhookId), eq(deliveries.status, "pending"));
 }
 
 /** The webhook row itself, tenant-scoped; for modules that only need to know it is the caller's. */
