@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
-import { webhooks } from "@/lib/db/schema";
+import { deliveries, webhooks } from "@/lib/db/schema";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import { startReceiver, type Receiver } from "@/lib/testing/receiver";
 import { startSmtpSink, type SmtpSink } from "@/lib/testing/smtp";
@@ -62,10 +62,16 @@ afterAll(async () => {
 
 const mockedSleeps = () => [1, 2, 3].map((n) => ({ id: `backoff-${n}`, handler: () => null }));
 
+// The event as the producer sends it: the delivery with its endpoint and account.
 async function run(deliveryId: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ webhookId: deliveries.webhookId, accountId: deliveries.accountId })
+    .from(deliveries)
+    .where(eq(deliveries.id, deliveryId));
   const t = new InngestTestEngine({
     function: deliverWebhook,
-    events: [{ name: DELIVERY_REQUESTED, data: { deliveryId } }],
+    events: [{ name: DELIVERY_REQUESTED, data: { deliveryId, ...row! } }],
     steps: mockedSleeps(),
   });
   return (await t.execute()).result;

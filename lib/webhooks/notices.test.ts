@@ -3,6 +3,7 @@ import { and, eq, like } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
 import { deliveries, endpointNotices } from "@/lib/db/schema";
+import { log } from "@/lib/log";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import { startReceiver, type Receiver } from "@/lib/testing/receiver";
 import { startSmtpSink, type SmtpSink } from "@/lib/testing/smtp";
@@ -237,18 +238,13 @@ describe("endpoint notices", () => {
 
   it("writes the mail to the server log when SMTP_URL is not set", async () => {
     delete process.env.SMTP_URL;
-    process.env.LOG_LEVEL = "info";
     resetConfigForTests();
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
-    try {
-      const { failingId } = await setUp();
-      await deliverAt(failingId, Date.now());
-      await noticesSettled();
-    } finally {
-      delete process.env.LOG_LEVEL;
-    }
-    const logged = lines.filter((l) => l.includes('"msg":"mail')).map((l) => JSON.parse(l) as Record<string, unknown>)[0];
+    const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
+    vi.spyOn(log, "info").mockImplementation((msg, fields) => void lines.push({ msg, fields }));
+    const { failingId } = await setUp();
+    await deliverAt(failingId, Date.now());
+    await noticesSettled();
+    const logged = lines.filter((l) => l.msg.startsWith("mail")).map((l) => l.fields)[0];
     expect(logged).toMatchObject({ to: [email], subject: `Your webhook endpoint ${failingReceiver.url} is failing` });
     expect(smtp.received).toHaveLength(0);
     expect((await listNotices(accountId))[0]).toMatchObject({ kind: "failing" });
