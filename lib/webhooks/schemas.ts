@@ -22,7 +22,14 @@ export const webhookUrl = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+// Control characters are refused, not dropped: the URL parser deletes tabs and line breaks
+// anywhere in a URL, so "https://hooks.exa<TAB>mple.com" would be called as hooks.example.com
+// while the dashboard showed the text as typed. Such a URL is a paste mistake to point out,
+// not to guess at. (Leading and trailing whitespace is trimmed above, as in any form field.)
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 function describeUrlProblem(value: string): string | null {
+  if (CONTROL_CHARACTER.test(value)) return "Remove the control characters (tabs, line breaks) from the URL.";
   let url: URL;
   try {
     url = new URL(value);

@@ -5,6 +5,7 @@ import { accounts, deliveries, webhookSecrets, webhooks, type Webhook } from "@/
 import { newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "./engine";
 import {
+  MAX_URL_LENGTH,
   MAX_WEBHOOKS_PER_ACCOUNT,
   type CreateWebhookInput,
   type RotateSecretInput,
@@ -66,7 +67,7 @@ export async function getWebhook(accountId: string, id: string) {
 
 /** A new endpoint and its first signing secret; the secret is returned this once. */
 export async function createWebhook(accountId: string, input: CreateWebhookInput) {
-  assertUrlAllowed(input.url);
+  const url = allowedUrl(input.url);
   const db = await getDb();
   const secret = generateSigningSecret();
   const webhook = await db.transaction(async (tx) => {
@@ -84,7 +85,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
       .values({
         id: newId("webhook"),
         accountId,
-        url: input.url,
+        url,
         description: input.description,
         events: input.events,
         enabled: input.enabled,
@@ -103,7 +104,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
  * them failed with a clear last error (replay or retry-failed can still send them later).
  */
 export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput) {
-  if (input.url !== undefined) assertUrlAllowed(input.url);
+  const url = input.url === undefined ? undefined : allowedUrl(input.url);
   const db = await getDb();
   const { webhook, released } = await db.transaction(async (tx) => {
     const [current] = await tx
@@ -114,7 +115,7 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     if (!current) throw notFound();
 
     const changes: Partial<typeof webhooks.$inferInsert> = { updatedAt: new Date() };
-    if (input.url !== undefined) changes.url = input.url;
+    if (url !== undefined) changes.url = url;
     if (input.description !== undefined) changes.description = input.description;
     if (input.events !== undefined) changes.events = input.events;
     if (input.enabled === true) Object.assign(changes, { enabled: true, disabledReason: null, consecutiveFailures: 0 });
@@ -247,12 +248,17 @@ export async function assertWebhookExists(db: Queryable, accountId: string, id: 
 // The schema checked the URL's shape; the server's rules (https only in production, no private,
 // loopback, link-local or metadata literal unless the operator allows private targets) live in
 // the SSRF guard. Delivery re-checks the resolved addresses on every attempt.
-function assertUrlAllowed(url: string): void {
+// What is stored is the parser's serialisation (host lower-cased, dot segments resolved, spaces
+// percent-encoded), which is exactly what a delivery calls: the dashboard shows the called URL.
+function allowedUrl(url: string): string {
   const check = validateWebhookUrl(url);
-  if (!check.ok) {
-    throw new ApiError("unprocessable", "The request is invalid; see details.", {
-      fieldErrors: { url: [`The URL ${check.reason}.`] },
-      formErrors: [],
-    });
+  if (!check.ok) throw invalidUrl(`The URL ${check.reason}.`);
+  if (check.url.href.length > MAX_URL_LENGTH) {
+    throw invalidUrl(`Use a URL of at most ${MAX_URL_LENGTH} characters once percent-encoded.`);
   }
+  return check.url.href;
+}
+
+function invalidUrl(message: string) {
+  return new ApiError("unprocessable", "The request is invalid; see details.", { fieldErrors: { url: [message] }, formErrors: [] });
 }
