@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clientDateTime } from "@/lib/api/date-time";
 import { EVENT_TYPES, eventType } from "./events";
 
 // Inputs of the webhook management endpoints. The dashboard forms import these same schemas,
@@ -110,13 +111,11 @@ export const listDeliveriesQuery = z.object({
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
 
-const isoDateTime = z.iso.datetime({ offset: true, error: "Use an ISO 8601 date-time, e.g. 2026-01-15T10:30:00Z." });
-
 export const retryFailedInput = z
   .strictObject({
     webhookId: z.string().min(1).max(100).optional(),
-    since: isoDateTime.optional(),
-    until: isoDateTime.optional(),
+    since: clientDateTime.optional(),
+    until: clientDateTime.optional(),
   })
   .refine((v) => !v.since || !v.until || !(Date.parse(v.since) >= Date.parse(v.until)), {
     message: "since must be before until.",
