@@ -70,6 +70,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     // "pglite://<dir>" or "pglite://memory" choose the embedded database explicitly.
     databaseUrl: e.DATABASE_URL,
     authSecret: e.AUTH_SECRET ?? "dev-only-auth-secret-not-for-production",
+    // The app's public URL when configured; an https one turns on HSTS (lib/security).
+    appUrl: e.AUTH_URL,
     engine,
     retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
