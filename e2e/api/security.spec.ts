@@ -477,7 +477,6 @@ test.describe("security headers", () => {
       `/dashboard/webhooks/${fixture.webhookId}`,
       `/dashboard/webhooks/${fixture.webhookId}/edit`,
       "/dashboard/api-keys",
-      "/dashboard/docs",
     ];
     const nonces = new Set<string>();
     for (const [ctx, path] of [...signedOut.map((p) => [anonymous, p] as const), ...signedIn.map((p) => [owner.api, p] as const)]) {
