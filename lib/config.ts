@@ -118,6 +118,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     retentionDays: e.WEBHOOK_RETENTION_DAYS,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
+    // The app's public URL: links in notices; an https one turns on HSTS (lib/security).
     appUrl: (e.APP_URL ?? (e.AUTH_URL ? new URL(e.AUTH_URL).origin : "http://localhost:3000")).replace(/\/+$/, ""),
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === "development",
     rateLimits: {

@@ -39,6 +39,23 @@ function defaultLevel(): Level {
   return (["debug", "info", "warn", "error"] as const).find((l) => l === level) ?? "info";
 }
 
+// drizzle's query errors say "Failed query: <sql>\nparams: <values>" in their message and stack;
+// the values are what clients sent (emails, URLs, secrets' ciphertexts), so they stay out of
+// the log. The SQL and the database's own error are what a fix needs; PostgreSQL quotes the
+// offending value in its message (`invalid input syntax for type integer: "…"`), so quoted
+// text is masked there too.
+function serialiseError(err: unknown) {
+  if (!(err instanceof Error && "query" in err && "params" in err)) return pino.stdSerializers.errWithCause(err as Error);
+  const message = err.message.replace(/\nparams: [\s\S]*$/, "");
+  const cause = err.cause instanceof Error ? err.cause : undefined;
+  return {
+    name: err.name,
+    message,
+    stack: err.stack?.replace(err.message, message),
+    cause: cause && { name: cause.name, message: cause.message.replace(/"[^"]*"/g, '"…"'), code: (cause as { code?: unknown }).code },
+  };
+}
+
 function createLogger(destination: DestinationStream | undefined, level: Level): Logger {
   const out =
     destination ??
@@ -55,7 +72,7 @@ function createLogger(destination: DestinationStream | undefined, level: Level):
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      serializers: { err: pino.stdSerializers.errWithCause },
+      serializers: { err: serialiseError },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
     },
     out,

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { clientDateTime } from "@/lib/api/date-time";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { deliveries, deliveryAttempts, events, webhooks, type Delivery, type DeliveryAttempt } from "@/lib/db/schema";
@@ -86,7 +87,8 @@ export function encodeCursor(createdAtExact: string, id: string): string {
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match || Number.isNaN(Date.parse(match[1]!)) || !idFormat("delivery").test(match[2]!)) {
+  // The date must be one PostgreSQL holds exactly (not 0000-01-01, not 2026-02-30): else a 500.
+  if (!match || !clientDateTime.safeParse(match[1]).success || !idFormat("delivery").test(match[2]!)) {
     throw new ApiError("unprocessable", "The request is invalid; see details.", {
       fieldErrors: { cursor: ["The cursor is not valid; start again from the first page."] },
       formErrors: [],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clientDateTime } from "@/lib/api/date-time";
 import { EVENT_TYPES, eventType } from "./events";
 
 // Inputs of the webhook management endpoints. The dashboard forms import these same schemas,
@@ -22,7 +23,14 @@ export const webhookUrl = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+// Control characters are refused, not dropped: the URL parser deletes tabs and line breaks
+// anywhere in a URL, so "https://hooks.exa<TAB>mple.com" would be called as hooks.example.com
+// while the dashboard showed the text as typed. Such a URL is a paste mistake to point out,
+// not to guess at. (Leading and trailing whitespace is trimmed above, as in any form field.)
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 function describeUrlProblem(value: string): string | null {
+  if (CONTROL_CHARACTER.test(value)) return "Remove the control characters (tabs, line breaks) from the URL.";
   let url: URL;
   try {
     url = new URL(value);
@@ -103,13 +111,11 @@ export const listDeliveriesQuery = z.object({
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
 
-const isoDateTime = z.iso.datetime({ offset: true, error: "Use an ISO 8601 date-time, e.g. 2026-01-15T10:30:00Z." });
-
 export const retryFailedInput = z
   .strictObject({
     webhookId: z.string().min(1).max(100).optional(),
-    since: isoDateTime.optional(),
-    until: isoDateTime.optional(),
+    since: clientDateTime.optional(),
+    until: clientDateTime.optional(),
   })
   .refine((v) => !v.since || !v.until || !(Date.parse(v.since) >= Date.parse(v.until)), {
     message: "since must be before until.",

@@ -9,6 +9,7 @@ import { enabledHealth, manuallyDisabledHealth, MANUALLY_DISABLED_REASON } from 
 import { wakeDeliveryEngine } from "./engine";
 import { limitSecretRotations } from "./fan-out-limits";
 import {
+  MAX_URL_LENGTH,
   MAX_WEBHOOKS_PER_ACCOUNT,
   type CreateWebhookInput,
   type RotateSecretInput,
@@ -69,7 +70,7 @@ export async function getWebhook(accountId: string, id: string) {
 
 /** A new endpoint and its first signing secret; the secret is returned this once. */
 export async function createWebhook(accountId: string, input: CreateWebhookInput) {
-  assertUrlAllowed(input.url);
+  const url = allowedUrl(input.url);
   const db = await getDb();
   const secret = generateSigningSecret();
   const webhook = await db.transaction(async (tx) => {
@@ -87,7 +88,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
       .values({
         id: newId("webhook"),
         accountId,
-        url: input.url,
+        url,
         description: input.description,
         events: input.events,
         enabled: input.enabled,
@@ -106,7 +107,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
  * them failed with a clear last error (replay or retry-failed can still send them later).
  */
 export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput) {
-  if (input.url !== undefined) assertUrlAllowed(input.url);
+  const url = input.url === undefined ? undefined : allowedUrl(input.url);
   const db = await getDb();
   const { webhook, released } = await db.transaction(async (tx) => {
     const [current] = await tx
@@ -117,7 +118,7 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     if (!current) throw notFound();
 
     const changes: Partial<typeof webhooks.$inferInsert> = { updatedAt: new Date() };
-    if (input.url !== undefined) changes.url = input.url;
+    if (url !== undefined) changes.url = url;
     if (input.description !== undefined) changes.description = input.description;
     if (input.events !== undefined) changes.events = input.events;
     // The endpoint rule's answer to the owner: enabling starts it healthy (endpoint-policy.ts).
@@ -239,12 +240,17 @@ export async function assertWebhookExists(db: Queryable, accountId: string, id: 
 // The schema checked the URL's shape; the server's rules (https only in production, no private,
 // loopback, link-local or metadata literal unless the operator allows private targets) live in
 // the SSRF guard. Delivery re-checks the resolved addresses on every attempt.
-function assertUrlAllowed(url: string): void {
+// What is stored is the parser's serialisation (host lower-cased, dot segments resolved, spaces
+// percent-encoded), which is exactly what a delivery calls: the dashboard shows the called URL.
+function allowedUrl(url: string): string {
   const check = validateWebhookUrl(url);
-  if (!check.ok) {
-    throw new ApiError("unprocessable", "The request is invalid; see details.", {
-      fieldErrors: { url: [`The URL ${check.reason}.`] },
-      formErrors: [],
-    });
+  if (!check.ok) throw invalidUrl(`The URL ${check.reason}.`);
+  if (check.url.href.length > MAX_URL_LENGTH) {
+    throw invalidUrl(`Use a URL of at most ${MAX_URL_LENGTH} characters once percent-encoded.`);
   }
+  return check.url.href;
+}
+
+function invalidUrl(message: string) {
+  return new ApiError("unprocessable", "The request is invalid; see details.", { fieldErrors: { url: [message] }, formErrors: [] });
 }
