@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Brand } from "./brand";
 import { isActive, NAV_ITEMS } from "./nav-items";
-import { SignOutButton, SignOutEverywhereButton } from "./sign-out-button";
+import { SignOutButton } from "./sign-out-button";
 
 export interface ShellIdentity {
   email: string;
@@ -127,7 +127,6 @@ function AccountPanel({ identity, className }: { identity: ShellIdentity; classN
         {identity.email}
       </p>
       <SignOutButton className="mt-3 w-full" />
-      <SignOutEverywhereButton className="mt-1 w-full" />
     </section>
   );
 }

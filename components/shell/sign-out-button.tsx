@@ -4,10 +4,10 @@ import { useFormStatus } from "react-dom";
 import { Button } from "@/components/ui/button";
 import { signOutAction, signOutEverywhereAction } from "./sign-out";
 
-function SubmitButton({ className, label, variant }: { className?: string; label: string; variant: "secondary" | "ghost" }) {
+function SubmitButton({ className, label }: { className?: string; label: string }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" variant={variant} size="sm" loading={pending} className={className}>
+    <Button type="submit" variant="secondary" size="sm" loading={pending} className={className}>
       {label}
     </Button>
   );
@@ -16,7 +16,7 @@ function SubmitButton({ className, label, variant }: { className?: string; label
 export function SignOutButton({ className }: { className?: string }) {
   return (
     <form action={signOutAction}>
-      <SubmitButton className={className} label="Sign out" variant="secondary" />
+      <SubmitButton className={className} label="Sign out" />
     </form>
   );
 }
@@ -25,7 +25,7 @@ export function SignOutButton({ className }: { className?: string }) {
 export function SignOutEverywhereButton({ className }: { className?: string }) {
   return (
     <form action={signOutEverywhereAction}>
-      <SubmitButton className={className} label="Sign out everywhere" variant="ghost" />
+      <SubmitButton className={className} label="Sign out everywhere" />
     </form>
   );
 }
