@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 // Every operator setting, read from env only (API.md "Operator settings"). Parsed lazily on

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { and, count, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";

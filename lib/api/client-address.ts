@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
+import { processSlot } from "@/lib/singleton";
 
 // The one place that decides who the client is, for the per-address limits. A forwarded header
 // is believed only as far as the operator says proxies stand in front (TRUST_PROXY_HOPS), or on
@@ -53,11 +54,11 @@ function normalise(value: string | null | undefined): string | null {
   return ipaddr.process(bare).toString();
 }
 
-const once = globalThis as unknown as { __pmWarnedUnknownClient?: boolean };
+const warned = processSlot("warnedUnknownClientAddress");
 
 function warnUnknownOnce() {
-  if (once.__pmWarnedUnknownClient || !getConfig().production) return;
-  once.__pmWarnedUnknownClient = true;
+  if (warned.get() || !getConfig().production) return;
+  warned.set(true);
   log.warn(
     "client addresses are unknown, so per-address limits are off: start with `npm start` (server.mjs), or set TRUST_PROXY_HOPS behind a proxy",
   );

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Session } from "next-auth";
 import { auth } from "@/auth";
 import { getAccount } from "@/lib/accounts/accounts";

@@ -4,6 +4,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { rateLimits } from "@/lib/db/schema";
 import { claimSignInAttempt, clearSignInFailures } from "@/lib/auth/sign-in-throttle";
+import { processSlot } from "@/lib/singleton";
 import { ApiError } from "./errors";
 
 export { clientIp } from "./client-address";
@@ -31,7 +32,7 @@ function keyOf(rule: RateLimitRule, subject: string): string {
 const SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 500;
 const MAX_COUNT = 1_000_000_000; // keeps the integer column far from overflow under a flood
-const store = globalThis as unknown as { __pmRateLimitSweptAt?: number };
+const sweptAt = processSlot("rateLimitSweptAt");
 
 /** The rules as configured (RATE_LIMIT_* env vars). */
 export function rateLimitRules() {
@@ -109,9 +110,9 @@ export function rateLimited(message: string, retryAfterSeconds: number): ApiErro
 
 /** Delete counters whose window has ended (at most once a minute per process). */
 export async function sweepExpiredRateLimits(now = new Date(), force = false): Promise<number> {
-  const last = store.__pmRateLimitSweptAt ?? 0;
+  const last = sweptAt.get() ?? 0;
   if (!force && Math.abs(now.getTime() - last) < SWEEP_EVERY_MS) return 0;
-  store.__pmRateLimitSweptAt = now.getTime();
+  sweptAt.set(now.getTime());
   const db = await getDb();
   const expired = db.select({ key: rateLimits.key }).from(rateLimits).where(lt(rateLimits.resetAt, now)).limit(SWEEP_BATCH);
   const deleted = await db

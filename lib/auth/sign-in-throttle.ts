@@ -4,6 +4,7 @@ import { rateLimited } from "@/lib/api/rate-limit";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { signInFailures } from "@/lib/db/schema";
+import { processSlot } from "@/lib/singleton";
 
 // Per email, a growing delay rather than a lockout: after RATE_LIMIT_SIGNIN_PER_ACCOUNT failures
 // in a row, each further attempt must wait (30 s, then twice as long each time, at most 15
@@ -17,7 +18,7 @@ const MAX_DELAY_MS = 15 * 60_000;
 // A run of failures is forgotten after a quiet day.
 const FORGET_AFTER_MS = 24 * 60 * 60_000;
 const SWEEP_EVERY_MS = 60_000;
-const store = globalThis as unknown as { __pmSignInFailuresSweptAt?: number };
+const sweptAt = processSlot("signInFailuresSweptAt");
 
 /** How long the attempt after the `failures`-th failure in a row must wait (0: not at all). */
 export function delayAfterFailures(failures: number, free: number): number {
@@ -59,9 +60,9 @@ export async function clearSignInFailures(email: string): Promise<void> {
 
 /** Forget runs of failures older than a day (at most once a minute per process). */
 export async function sweepSignInFailures(now = new Date(), force = false): Promise<number> {
-  const last = store.__pmSignInFailuresSweptAt ?? 0;
+  const last = sweptAt.get() ?? 0;
   if (!force && Math.abs(now.getTime() - last) < SWEEP_EVERY_MS) return 0;
-  store.__pmSignInFailuresSweptAt = now.getTime();
+  sweptAt.set(now.getTime());
   const db = await getDb();
   const deleted = await db
     .delete(signInFailures)

@@ -5,6 +5,7 @@ import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/api/client-address";
+import { log } from "@/lib/log";
 
 // Sign-in through next-auth's real route handlers (the credentials flow a script or the browser
 // uses), with the socket address as server.mjs would pass it.
@@ -43,22 +44,20 @@ async function signIn(email: string, password: string, address: string, extraHea
 describe("credentials sign-in", () => {
   it("a wrong password logs one line, with no stack trace", async () => {
     const { email } = await createTestAccount("advertiser");
-    process.env.LOG_LEVEL = "info";
-    const lines: string[] = [];
-    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-    vi.spyOn(console, "error").mockImplementation(capture);
-    vi.spyOn(console, "log").mockImplementation(capture);
-    vi.spyOn(console, "warn").mockImplementation(capture);
-    try {
-      const res = await signIn(email, "not the password", freshAddress());
-      expect(res.signedIn).toBe(false);
-    } finally {
-      delete process.env.LOG_LEVEL;
-    }
-    const text = lines.join("\n");
-    expect(text.split("\n"), text).toHaveLength(1);
-    expect(text).toMatch(/sign-in failed/);
-    expect(text).not.toMatch(/\n\s+at |\[auth\]\[error\]/);
+    // next-auth's own logger prints to the console (its error and stack trace); ours is `log`.
+    const consoleLines: string[] = [];
+    const capture = (...args: unknown[]) => void consoleLines.push(args.map(String).join(" "));
+    for (const level of ["error", "log", "warn", "info"] as const) vi.spyOn(console, level).mockImplementation(capture);
+    const logged = (["debug", "info", "warn", "error"] as const).map((level) => vi.spyOn(log, level));
+
+    const res = await signIn(email, "not the password", freshAddress());
+    expect(res.signedIn).toBe(false);
+
+    expect(consoleLines, consoleLines.join("\n")).toEqual([]);
+    const calls = logged.flatMap((spy) => spy.mock.calls);
+    expect(calls).toHaveLength(1);
+    expect(logged[1]!.mock.calls[0]![0]).toMatch(/sign-in failed/);
+    expect(JSON.stringify(calls[0]![1])).not.toMatch(/stack|\bat /);
   });
 
   it("made-up X-Forwarded-For headers do not give a client a fresh count: the socket's address is counted", async () => {

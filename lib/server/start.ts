@@ -1,7 +1,9 @@
+import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getDbHandle, pgliteLocation } from "@/lib/db";
 import { seedDemoData } from "@/lib/demo/seed";
 import { log } from "@/lib/log";
+import { processSlot } from "@/lib/singleton";
 import { describeDeliveryEngine, startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
 
@@ -34,9 +36,9 @@ export async function startServer(): Promise<void> {
 
 // Finish attempts in flight and hand back unstarted claims before the process goes.
 function stopWorkerOnShutdown() {
-  const flag = globalThis as unknown as { __pmShutdownHooked?: boolean };
-  if (flag.__pmShutdownHooked) return;
-  flag.__pmShutdownHooked = true;
+  const hooked = processSlot("shutdownHooked");
+  if (hooked.get()) return;
+  hooked.set(true);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       Promise.all([stopDeliveryEngine(), stopRetentionSchedule()])

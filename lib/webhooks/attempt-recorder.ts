@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { isTransientDbError } from "@/lib/db/errors";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/singleton";
 
 // Writes the bookkeeping of finished attempts: move the delivery, insert the attempt, update the
 // endpoint. Attempts that finish while a write is in flight go together in the next write (group
@@ -54,7 +55,7 @@ type Waiting = {
   reject: (err: unknown) => void;
 };
 
-class AttemptRecorder {
+export class AttemptRecorder {
   private readonly waiting: Waiting[] = [];
   private writing = false;
 
@@ -112,16 +113,14 @@ class AttemptRecorder {
   }
 }
 
-// Per process, like the db: Next.js may load this module more than once.
-const store = globalThis as unknown as { __pmAttemptRecorder?: AttemptRecorder };
 
 /**
  * Write an attempt's outcome, batched with others finishing meanwhile. Resolves true when
  * recorded, false when the guard refused it; transient errors are retried for `retryForMs`.
  */
 export function recordAttempt(attempt: FinishedAttempt, retryForMs: number): Promise<boolean> {
-  store.__pmAttemptRecorder ??= new AttemptRecorder();
-  return store.__pmAttemptRecorder.record(attempt, retryForMs);
+  // Per process, like the db: Next.js may load this module more than once.
+  return processSingleton("attemptRecorder", () => new AttemptRecorder()).record(attempt, retryForMs);
 }
 
 async function withRetry<T>(write: () => Promise<T>, giveUpAt: number): Promise<T> {

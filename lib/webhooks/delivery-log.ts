@@ -2,6 +2,7 @@ import { and, count, desc, eq, gte, inArray, lt, ne, sql, type SQL } from "drizz
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { deliveries, deliveryAttempts, events, webhooks, type Delivery, type DeliveryAttempt } from "@/lib/db/schema";
+import { idFormat } from "@/lib/ids";
 
 type DeliveryStatus = Delivery["status"];
 import { wakeDeliveryEngine } from "./engine";
@@ -76,7 +77,7 @@ async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<Map<str
 }
 
 // The cursor is opaque to clients: base64url of "<created_at to the µs>|<delivery id>".
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(dlv_[0-9a-z]{1,64})$/;
+const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(.*)$/;
 
 export function encodeCursor(createdAtExact: string, id: string): string {
   return Buffer.from(`${createdAtExact}|${id}`, "utf8").toString("base64url");
@@ -84,7 +85,7 @@ export function encodeCursor(createdAtExact: string, id: string): string {
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match || Number.isNaN(Date.parse(match[1]!))) {
+  if (!match || Number.isNaN(Date.parse(match[1]!)) || !idFormat("delivery").test(match[2]!)) {
     throw new ApiError("unprocessable", "The request is invalid; see details.", {
       fieldErrors: { cursor: ["The cursor is not valid; start again from the first page."] },
       formErrors: [],

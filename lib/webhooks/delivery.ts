@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db";

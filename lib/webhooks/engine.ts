@@ -1,8 +1,10 @@
+import "server-only";
 import { EventEmitter } from "node:events";
 import { getConfig } from "@/lib/config";
 import { getDbHandle, notify } from "@/lib/db";
 import { randomString } from "@/lib/ids";
 import { log } from "@/lib/log";
+import { processSingleton, processSlot } from "@/lib/singleton";
 import type { DeliveryWorker, DeliveryWorkerOptions } from "./worker";
 
 // The seam between "deliveries were written" and whichever engine sends them. Callers
@@ -16,16 +18,12 @@ import type { DeliveryWorker, DeliveryWorkerOptions } from "./worker";
 export const DELIVERIES_CHANNEL = "pm_deliveries";
 export const DELIVERY_REQUESTED = "webhooks/delivery.requested";
 
-// Kept on globalThis: Next.js may load this module more than once in one process.
-const local = globalThis as unknown as {
-  __pmDeliveryBus?: EventEmitter;
-  __pmProcessTag?: string;
-  __pmWorker?: DeliveryWorker;
-};
+// Per process: Next.js may load this module more than once in one process.
 /** In-process signal: the embedded worker in this process wakes without a database round trip. */
-export const deliveryBus: EventEmitter = (local.__pmDeliveryBus ??= new EventEmitter().setMaxListeners(100));
+export const deliveryBus: EventEmitter = processSingleton("deliveryBus", () => new EventEmitter().setMaxListeners(100));
 /** Sent as the NOTIFY payload, so a worker can ignore its own process's notifications. */
-export const PROCESS_TAG: string = (local.__pmProcessTag ??= randomString(12));
+export const PROCESS_TAG: string = processSingleton("processTag", () => randomString(12));
+const currentWorker = processSlot("deliveryWorker");
 
 /** Never throws: the API call that wrote the deliveries has already succeeded. */
 export async function wakeDeliveryEngine(deliveryIds: string[]): Promise<void> {
@@ -60,14 +58,15 @@ export function describeDeliveryEngine(): string {
 /** Starts the embedded worker in this process (once); a no-op under the inngest engine. */
 export async function startDeliveryEngine(opts: DeliveryWorkerOptions = {}): Promise<DeliveryWorker | null> {
   if (getConfig().engine !== "embedded") return null;
-  if (local.__pmWorker) return local.__pmWorker;
+  const running = currentWorker.get();
+  if (running) return running;
   const { DeliveryWorker } = await import("./worker");
   const worker = new DeliveryWorker(opts);
-  local.__pmWorker = worker;
+  currentWorker.set(worker);
   try {
     await worker.start();
   } catch (err) {
-    local.__pmWorker = undefined;
+    currentWorker.set(undefined);
     throw err;
   }
   return worker;
@@ -75,7 +74,7 @@ export async function startDeliveryEngine(opts: DeliveryWorkerOptions = {}): Pro
 
 /** Stops claiming, finishes attempts in flight and hands back the rest. */
 export async function stopDeliveryEngine(): Promise<void> {
-  const worker = local.__pmWorker;
-  local.__pmWorker = undefined;
+  const worker = currentWorker.get();
+  currentWorker.set(undefined);
   await worker?.stop();
 }

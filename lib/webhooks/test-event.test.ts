@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as testRoute } from "@/app/api/v1/webhooks/test/route";
 import { deliveriesOf, insertWebhook } from "@/lib/conversions/test-scenario";
 import { closeDb, getDb } from "@/lib/db";
+import { idPattern } from "@/lib/ids";
 import { callRoute, createTestAccount } from "@/lib/testing/fixtures";
 import { EVENT_CATALOGUE } from "./events";
 
@@ -45,7 +46,7 @@ describe("POST /api/v1/webhooks/test", () => {
     expect(Object.keys(a.data).sort()).toEqual(Object.keys(sample).sort());
     expect(a.data).toMatchObject({ type: "sale", amount: sample.amount, status: "pending", advertiserId: advertiser.account.id });
     expect(b.data.affiliateId).toBe(affiliate.account.id);
-    expect(a.data.id).toMatch(/^conv_[0-9a-z]{20}$/);
+    expect(a.data.id).toMatch(idPattern("conversion"));
     expect(a.data.id).not.toBe(sample.id);
     expect(a.data.id).not.toBe(b.data.id);
     expect(Date.parse(a.timestamp)).toBeGreaterThanOrEqual(before - 1000);

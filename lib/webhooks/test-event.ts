@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { getDb } from "@/lib/db";
 import { deliveries, events, webhooks, type Account } from "@/lib/db/schema";
-import { newId } from "@/lib/ids";
+import { idFormat, newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "./engine";
 import { EVENT_CATALOGUE, type EventBody, type EventData } from "./events";
 import { enqueueEvent } from "./outbox";
@@ -18,7 +18,6 @@ export const sendTestEventInput = z.object({
 export type SendTestEventInput = z.infer<typeof sendTestEventInput>;
 
 const TEST_EVENT = "conversion.created";
-const webhookIdFormat = /^wh_[0-9a-z]{1,40}$/;
 
 /**
  * Without `webhookId`: every enabled endpoint of the account subscribed to conversion.created.
@@ -66,7 +65,7 @@ export function testConversionData(account: Account, now: Date = new Date()): Ev
 
 async function assertTestableWebhook(accountId: string, webhookId: string) {
   const notFound = new ApiError("not_found", "Webhook not found.");
-  if (!webhookIdFormat.test(webhookId)) throw notFound;
+  if (!idFormat("webhook").test(webhookId)) throw notFound;
   const db = await getDb();
   const [webhook] = await db
     .select({ enabled: webhooks.enabled })

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
 import { deliveries, webhookSecrets, webhooks } from "@/lib/db/schema";
+import { idPattern } from "@/lib/ids";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import { deliveryBus } from "./engine";
 import { enqueueEvent } from "./outbox";
@@ -95,7 +96,7 @@ describe("creating and reading webhooks", () => {
     const created = await create(account.id, { description: "Orders", events: ["conversion.created", "conversion.approved"] });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created).toMatchObject({ url: "https://receiver.example.test/hooks", description: "Orders", enabled: true });
-    expect(created.id).toMatch(/^wh_[0-9a-z]{20}$/);
+    expect(created.id).toMatch(idPattern("webhook"));
 
     const db = await getDb();
     const [stored] = await db.select().from(webhookSecrets).where(eq(webhookSecrets.webhookId, created.id));

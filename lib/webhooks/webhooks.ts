@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql, type SQLWrapper } from "drizzle-orm";
 import { getDb, getDbHandle } from "@/lib/db";
 import { deliveries, events, webhooks } from "@/lib/db/schema";
