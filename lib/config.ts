@@ -65,8 +65,17 @@ const envSchema = z.object({
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
   RATE_LIMIT_TEST_SENDS_PER_MINUTE: z.coerce.number().int().nonnegative().default(20),
   RATE_LIMIT_ROTATIONS_PER_HOUR: z.coerce.number().int().nonnegative().default(10),
-  RATE_LIMIT_SIGNIN_PER_15M: z.coerce.number().int().nonnegative().default(10),
+  RATE_LIMIT_SIGNIN_PER_ADDRESS_15M: z.coerce.number().int().nonnegative().default(30),
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().nonnegative().default(5),
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().nonnegative().default(20),
+  RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE: z.coerce.number().int().nonnegative().default(60),
+  API_KEYS_MAX_PER_ACCOUNT: z.coerce.number().int().positive().max(1000).default(20),
+  // Where the client's address comes from (lib/api/client-address.ts).
+  TRUST_PROXY_HOPS: z.coerce.number().int().nonnegative().max(10).default(0),
+  VERCEL: z.string().optional(),
+  // Set by server.mjs (npm start) in its own process, never by an operator: the socket-address
+  // header it writes can be believed.
+  PARTNERSMY_SOCKET_ADDRESS_HEADER: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -125,9 +134,19 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       apiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,
       testSendsPerMinute: e.RATE_LIMIT_TEST_SENDS_PER_MINUTE,
       rotationsPerHour: e.RATE_LIMIT_ROTATIONS_PER_HOUR,
-      signInPer15Minutes: e.RATE_LIMIT_SIGNIN_PER_15M,
+      signInFailuresPerAddressPer15Minutes: e.RATE_LIMIT_SIGNIN_PER_ADDRESS_15M,
+      signInFailuresPerAccount: e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
       signUpPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+      apiKeyFailuresPerMinute: e.RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE,
     },
+    maxApiKeysPerAccount: e.API_KEYS_MAX_PER_ACCOUNT,
+    clientAddress: {
+      trustProxyHops: e.TRUST_PROXY_HOPS,
+      vercel: Boolean(e.VERCEL),
+      socketHeaderTrusted: e.PARTNERSMY_SOCKET_ADDRESS_HEADER === "1",
+    },
+    // Mutations must come from this origin when set (the CSRF check); else from the request's host.
+    appOrigin: e.AUTH_URL ? new URL(e.AUTH_URL).origin : null,
   };
 }
 

@@ -19,6 +19,8 @@ export interface ProcessSingletons {
   deliveryWorker: DeliveryWorker;
   retentionSchedule: RetentionSchedule;
   rateLimitSweptAt: number;
+  signInFailuresSweptAt: number;
+  warnedUnknownClientAddress: true;
   shutdownHooked: true;
   noticeDispatcher: NoticeDispatcher;
   mailer: { url: string; transport: Transporter };

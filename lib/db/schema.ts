@@ -41,9 +41,22 @@ export const users = pgTable(
     email: text("email").notNull(), // stored lower-cased
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
+    // "Sign out everywhere": sessions that began before this are over (lib/auth/sessions.ts).
+    sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
+);
+
+// Sessions ended by signing out, until their cookie would have expired anyway.
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(), // the `sid` inside the session JWT
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("revoked_sessions_user_idx").on(t.userId)],
 );
 
 // Only the SHA-256 of a key is kept; `prefix` is what the dashboard shows to tell keys apart.
@@ -295,4 +308,17 @@ export const rateLimits = pgTable(
     resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);
+
+// Failed sign-ins per email (lib/auth/sign-in-throttle.ts): past a few, each further attempt
+// waits longer. Keyed by a hash of the email, so unknown emails behave exactly like real ones.
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    key: text("key").primaryKey(), // sha256 of the lower-cased email
+    failures: integer("failures").notNull(),
+    lastFailedAt: timestamp("last_failed_at", { withTimezone: true }).notNull(),
+    blockedUntil: timestamp("blocked_until", { withTimezone: true }),
+  },
+  (t) => [index("sign_in_failures_last_idx").on(t.lastFailedAt)],
 );
