@@ -1,4 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
+import { randomString } from "@/lib/ids";
 
 // The part of the next-auth config that needs no database: the session and how the JWT maps to
 // it. auth.ts adds the credentials provider; proxy.ts reads the JWT itself (see there why).
@@ -9,6 +10,9 @@ export const authConfig = {
   callbacks: {
     jwt({ token, user }) {
       if (user) {
+        // Which sign-in this is, so a sign-out can end exactly it (lib/auth/sessions.ts).
+        token.sid = randomString(24);
+        token.signedInAt = Date.now();
         token.userId = user.id;
         token.accountId = user.accountId;
         token.accountKind = user.accountKind;

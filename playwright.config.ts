@@ -1,23 +1,18 @@
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "./lib/testing/chromium";
 
 // e2e runs against a production build (`next build` first; scripts/test.sh does it) served by
-// `next start`, on PostgreSQL when E2E_DATABASE_URL or DATABASE_URL is set (scripts/test.sh
+// `npm start`'s server.mjs (next start plus the client's socket address), on PostgreSQL when E2E_DATABASE_URL or DATABASE_URL is set (scripts/test.sh
 // gives it a database of its own), else on a fresh file-backed PGlite.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
 const databaseUrl = process.env.E2E_DATABASE_URL || process.env.DATABASE_URL || `pglite://${path.join(os.tmpdir(), `pm-e2e-${process.pid}-${Date.now()}`)}`;
 
-// Debian's chromium where it exists (Playwright cannot download its own browser here).
-const SYSTEM_CHROMIUM = "/usr/bin/chromium";
-const launchOptions = fs.existsSync(SYSTEM_CHROMIUM)
-  ? {
-      executablePath: SYSTEM_CHROMIUM,
-      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    }
-  : {};
+// The Chromium lib/testing/chromium.ts picks (Debian's where it exists; Playwright cannot
+// download its own browser here).
+const launchOptions = chromiumLaunchOptions();
 
 export const E2E_ENV = {
   NODE_ENV: "production",
@@ -33,6 +28,10 @@ export const E2E_ENV = {
   DEMO_SEED: "false",
   // Every spec signs up fresh accounts from 127.0.0.1; the per-address sign-up limit would stop them.
   RATE_LIMIT_SIGNUP_PER_HOUR: "100000",
+  // Specs that test per-address limits call from addresses of their own (127.0.0.x); these leave
+  // room for the wrong passwords and bad keys the other specs send from 127.0.0.1.
+  RATE_LIMIT_SIGNIN_PER_ADDRESS_15M: "60",
+  RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE: "200",
 };
 
 export default defineConfig({
@@ -51,7 +50,7 @@ export default defineConfig({
     { name: "dashboard", testDir: "e2e/dashboard", use: { viewport: { width: 1280, height: 800 } } },
   ],
   webServer: {
-    command: "npm run db:migrate && npx next start -H 127.0.0.1",
+    command: "npm run db:migrate && node server.mjs -H 127.0.0.1",
     url: `${baseURL}/api/health`,
     env: E2E_ENV,
     reuseExistingServer: !process.env.CI,

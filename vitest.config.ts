@@ -6,7 +6,14 @@ import { defineConfig } from "vitest/config";
 const databaseUrl = process.env.DATABASE_URL;
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Server modules `import "server-only"`, which throws outside React's server condition;
+      // tests run them on the server, so they get the package's own no-op (its react-server entry).
+      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     pool: "forks",
     // next-auth imports "next/server" without an extension; let Vite resolve it.

@@ -2,6 +2,12 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { z } from "zod";
+
+// zod compiles object parsers with `new Function` where it may, and probes for that by trying
+// it: under the pages' CSP (no 'unsafe-eval', lib/security/headers.ts) the probe is reported as
+// a violation. The browser parses without it; the server keeps the compiled parsers.
+if (typeof window !== "undefined") z.config({ jitless: true });
 
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1 } } }));

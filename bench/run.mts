@@ -5,8 +5,14 @@
 //                    same receiver at the same concurrency) and their ratio (target ≥ 0.4);
 //   latency          API response (commit) → receipt p50/p99 at a steady 200 events/s (targets
 //                    10 ms / 50 ms), and emit → receipt including the outbox write;
-//   fanout           one event to 100 endpoints, until all received (target < 1 s).
+//   fanout           one event to 100 endpoints, until all received (target < 1 s);
+//   noisy_neighbour  one account's commit → receipt p50/p99 at a steady 50 events/s alone, then
+//                    again while another account's 10 endpoints accept and never answer, with a
+//                    backlog of 500 deliveries to them (target: p99_with / p99_alone ≤ 2).
+// BENCH_FIGURES=noisy_neighbour,latency picks some of them (default: all).
 import { fork, type ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb, migratePostgres } from "@/lib/db";
@@ -36,6 +42,13 @@ const PER_ENDPOINT = 4;
 const LATENCY_RATE = 200; // events/s
 const LATENCY_SECONDS = 5;
 const FANOUT = 100;
+const NOISY_RATE = 50; // events/s to the victim
+const NOISY_SECONDS = 10;
+const NOISY_HANGING_ENDPOINTS = 10;
+const NOISY_BACKLOG = 500;
+const NOISY_WAIT_MS = 60_000; // after the last event; a victim still waiting then is reported as starved
+const FIGURES = process.env.BENCH_FIGURES?.split(",").map((f) => f.trim());
+const wanted = (figure: string) => !FIGURES || FIGURES.includes(figure);
 
 await migratePostgres(scratch.url);
 const db = await getDb();
@@ -44,9 +57,10 @@ const receiver = await startReceiverProcess();
 receiver.call({ type: "configure", secret });
 
 try {
-  await benchThroughput();
-  await benchLatency();
-  await benchFanout();
+  if (wanted("throughput")) await benchThroughput();
+  if (wanted("latency")) await benchLatency();
+  if (wanted("fanout")) await benchFanout();
+  if (wanted("noisy_neighbour")) await benchNoisyNeighbour();
 } finally {
   await receiver.close();
   await closeDb();
@@ -173,13 +187,128 @@ async function benchFanout() {
   print({ figure: "fanout", endpoints: FANOUT, all_received_ms: round(last - t0, 1), target_ms: 1000, invalid_signatures: report.invalid });
 }
 
-async function createAccountWithEndpoints(n: number) {
+async function benchNoisyNeighbour() {
+  const victim = await createAccountWithEndpoints(1);
+  const hanging = await startHangingServer();
+  const worker = new DeliveryWorker({ concurrency: CONCURRENCY, perEndpoint: PER_ENDPOINT });
+  await worker.start();
+  try {
+    const alone = await victimLatencies(victim.accountId);
+    // The neighbour: endpoints that accept the connection and never answer, and a backlog.
+    const neighbour = await createAccountWithEndpoints(NOISY_HANGING_ENDPOINTS, hanging.url);
+    const perEvent = NOISY_BACKLOG / NOISY_HANGING_ENDPOINTS;
+    for (let i = 0; i < perEvent; i += 10) {
+      const ids = await db.transaction(async (tx) => {
+        const all: string[] = [];
+        for (let j = i; j < Math.min(i + 10, perEvent); j++) {
+          const { deliveryIds } = await enqueueEvent(tx, { type: "conversion.created", data: EVENT_CATALOGUE["conversion.created"].sample, recipientAccountIds: [neighbour.accountId] });
+          all.push(...deliveryIds);
+        }
+        return all;
+      });
+      await wakeDeliveryEngine(ids);
+    }
+    // Let the neighbour fill the worker before the victim's events start.
+    await hanging.waitForOpen(Math.min(CONCURRENCY, NOISY_HANGING_ENDPOINTS * PER_ENDPOINT), 30_000);
+    const withNeighbour = await victimLatencies(victim.accountId);
+    print({
+      figure: "noisy_neighbour",
+      rate_per_s: NOISY_RATE,
+      events: NOISY_RATE * NOISY_SECONDS,
+      hanging_endpoints: NOISY_HANGING_ENDPOINTS,
+      backlog: NOISY_BACKLOG,
+      concurrency: CONCURRENCY,
+      measured_from: "commit (the API call's response)",
+      alone_p50_ms: round(alone.p50, 2),
+      alone_p99_ms: round(alone.p99, 2),
+      with_neighbour_p50_ms: round(withNeighbour.p50, 2),
+      with_neighbour_p99_ms: round(withNeighbour.p99, 2),
+      with_neighbour_max_ms: round(withNeighbour.max, 2),
+      // false: some victim deliveries had not arrived NOISY_WAIT_MS after the last event (their
+      // latency is counted as the time waited, so the percentiles are lower bounds).
+      with_neighbour_all_received: withNeighbour.complete,
+      with_neighbour_received: withNeighbour.received,
+      neighbour_requests_open: hanging.open,
+      ratio_p99: round(withNeighbour.p99 / alone.p99, 2),
+      target_ratio_p99: 2,
+      invalid_signatures: alone.invalid + withNeighbour.invalid,
+    });
+  } finally {
+    await worker.stop();
+    await hanging.close();
+  }
+}
+
+/** The victim's commit → receipt latencies at NOISY_RATE for NOISY_SECONDS. */
+async function victimLatencies(accountId: string) {
+  await receiver.reset();
+  const committed = new Map<string, number>();
+  const count = NOISY_RATE * NOISY_SECONDS;
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const wait = start + (i * 1000) / NOISY_RATE - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const { deliveryIds } = await db.transaction((tx) =>
+      enqueueEvent(tx, { type: "conversion.created", data: EVENT_CATALOGUE["conversion.created"].sample, recipientAccountIds: [accountId] }),
+    );
+    committed.set(deliveryIds[0]!, performance.timeOrigin + performance.now());
+    await wakeDeliveryEngine(deliveryIds);
+  }
+  // Starved deliveries count as "at least this late" once the wait ends.
+  const complete = await receiver.waitForCount(count, NOISY_WAIT_MS, { orGiveUp: true });
+  const report = await receiver.report();
+  const giveUpAt = performance.timeOrigin + performance.now();
+  const receipts = new Map(report.receipts.filter(([id]) => committed.has(id)));
+  const latencies = [...committed].map(([id, at]) => (receipts.get(id) ?? giveUpAt) - at).sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies.at(-1) ?? NaN,
+    received: receipts.size,
+    complete,
+    invalid: report.invalid,
+  };
+}
+
+/** Endpoints that accept the connection, read the request and never answer. */
+async function startHangingServer() {
+  const sockets = new Set<Socket>();
+  let open = 0;
+  const server: Server = createServer((_req, res) => {
+    open++;
+    res.on("close", () => open--);
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get open() {
+      return open;
+    },
+    async waitForOpen(n: number, timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (open < n) {
+        if (Date.now() > deadline) throw new Error(`hanging server has ${open} of ${n} requests open`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function createAccountWithEndpoints(n: number, baseUrl = receiver.url) {
   const accountId = newId("account");
   await db.insert(accounts).values({ id: accountId, kind: "advertiser", name: "bench" });
   const urls: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = newId("webhook");
-    const endpoint = `${receiver.url}/${i}`;
+    const endpoint = `${baseUrl}/${i}`;
     urls.push(endpoint);
     await db.insert(webhooks).values({ id, accountId, url: endpoint, events: ["conversion.created"] });
     await db.insert(webhookSecrets).values({ id: newId("webhookSecret"), webhookId: id, ciphertext: encryptSecret(secret) });
@@ -208,13 +337,16 @@ async function startReceiverProcess() {
       call({ type: "report" });
       return nextMessage<Report>(child, "report");
     },
-    async waitForCount(n: number, timeoutMs: number) {
+    async waitForCount(n: number, timeoutMs: number, opts: { orGiveUp?: boolean } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         call({ type: "count" });
         const { count } = await nextMessage<{ count: number }>(child, "count");
-        if (count >= n) return;
-        if (Date.now() > deadline) throw new Error(`receiver got ${count} of ${n}`);
+        if (count >= n) return true;
+        if (Date.now() > deadline) {
+          if (opts.orGiveUp) return false;
+          throw new Error(`receiver got ${count} of ${n}`);
+        }
         await new Promise((r) => setTimeout(r, 5));
       }
     },

@@ -1,5 +1,24 @@
-import { Inngest } from "inngest";
+import { eventType, Inngest } from "inngest";
+import { z } from "zod";
+import { DELIVERY_REQUESTED, deliveryRequestId, type DeliveryRequestRow } from "@/lib/webhooks/engine";
 
 // The Inngest client. It reads INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY / INNGEST_DEV itself when
 // it sends or serves, never at import, so `next build` and the embedded engine need none of them.
 export const inngest = new Inngest({ id: "partnersmy-webhooks" });
+
+/** "Send this delivery": validated on send and when a run starts; keys the concurrency limits. */
+export const deliveryRequested = eventType(DELIVERY_REQUESTED, {
+  schema: z.object({
+    deliveryId: z.string().min(1),
+    webhookId: z.string().min(1),
+    accountId: z.string().min(1),
+  }),
+});
+
+/** The request event for one delivery, with the id that dedupes a second send of the same generation. */
+export function deliveryRequest(r: DeliveryRequestRow) {
+  return deliveryRequested.create(
+    { deliveryId: r.id, webhookId: r.webhookId, accountId: r.accountId },
+    { id: deliveryRequestId(r) },
+  );
+}

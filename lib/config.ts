@@ -1,3 +1,5 @@
+import "server-only";
+import ms from "ms";
 import { z } from "zod";
 
 // Every operator setting, read from env only (API.md "Operator settings"). Parsed lazily on
@@ -12,7 +14,27 @@ const delays = z
   .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "a comma-separated list of milliseconds, e.g. 60000,300000,1500000")
   .transform((v) => v.split(",").map((n) => Number(n.trim())));
 
+// How many attempts run at once. Read on their own too (deliveryConcurrency): the Inngest
+// function declares the same limits when it is defined, before any other setting is needed.
+const concurrencySchema = z.object({
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(32),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().positive().max(1000).default(4),
+  WEBHOOK_CONCURRENCY_PER_ACCOUNT: z.coerce.number().int().positive().max(1000).default(8),
+});
+
+// A duration: a number of milliseconds, or a number with a unit as `ms` reads it ("3d", "12h",
+// "30m", "45s", "2 days").
+const duration = z.string().trim().transform((v, ctx) => {
+  const parsed = /^\d+$/.test(v) ? Number(v) : v ? ms(v as ms.StringValue) : undefined;
+  if (typeof parsed !== "number" || !Number.isFinite(parsed) || parsed < 1) {
+    ctx.addIssue({ code: "custom", message: 'a duration: milliseconds or a number with a unit, e.g. "3d", "12h", "90m"' });
+    return z.NEVER;
+  }
+  return Math.round(parsed);
+});
+
 const envSchema = z.object({
+  ...concurrencySchema.shape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   AUTH_SECRET: z.string().optional(),
@@ -23,17 +45,37 @@ const envSchema = z.object({
   INNGEST_DEV: z.string().optional(),
   WEBHOOK_RETRY_DELAYS_MS: delays.default([60_000, 300_000, 1_500_000]),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(15_000),
+  // A dead host or a receiver that never answers frees its slot sooner than the whole timeout.
+  WEBHOOK_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(5_000),
+  WEBHOOK_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(10_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
   WEBHOOK_SECRET_KEY: z.string().optional(),
-  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().positive().default(20),
+  // An endpoint whose every delivery has failed for this long is disabled (lib/webhooks/endpoint-policy.ts).
+  WEBHOOK_DISABLE_AFTER: duration.default(3 * 86_400_000),
   WEBHOOK_MAX_RETRY_AFTER_MS: z.coerce.number().int().nonnegative().default(3_600_000),
   // Finished deliveries (and their attempts and orphaned events) older than this are pruned.
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   DEMO_SEED: bool.optional(),
+  // Operational notices by mail (lib/webhooks/notices.ts); without SMTP_URL they go to the log.
+  SMTP_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  EMAIL_FROM: z.string().trim().min(1).default("PartnersMy Webhooks <webhooks@partnersmy.localhost>"),
+  // The dashboard's public address, for links in mail; defaults to AUTH_URL's origin.
+  APP_URL: z.string().url().optional(),
   // Rate limits (lib/api/rate-limit.ts); 0 turns one off.
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
-  RATE_LIMIT_SIGNIN_PER_15M: z.coerce.number().int().nonnegative().default(10),
+  RATE_LIMIT_TEST_SENDS_PER_MINUTE: z.coerce.number().int().nonnegative().default(20),
+  RATE_LIMIT_ROTATIONS_PER_HOUR: z.coerce.number().int().nonnegative().default(10),
+  RATE_LIMIT_SIGNIN_PER_ADDRESS_15M: z.coerce.number().int().nonnegative().default(30),
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().nonnegative().default(5),
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().nonnegative().default(20),
+  RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE: z.coerce.number().int().nonnegative().default(60),
+  API_KEYS_MAX_PER_ACCOUNT: z.coerce.number().int().positive().max(1000).default(20),
+  // Where the client's address comes from (lib/api/client-address.ts).
+  TRUST_PROXY_HOPS: z.coerce.number().int().nonnegative().max(10).default(0),
+  VERCEL: z.string().optional(),
+  // Set by server.mjs (npm start) in its own process, never by an operator: the socket-address
+  // header it writes can be believed.
+  PARTNERSMY_SOCKET_ADDRESS_HEADER: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -42,12 +84,14 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+function invalid(error: z.ZodError): ConfigError {
+  const lines = error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  return new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
 export function parseConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
-  }
+  if (!parsed.success) throw invalid(parsed.error);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
   const problems: string[] = [];
@@ -73,18 +117,59 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     engine,
     retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    connectTimeoutMs: e.WEBHOOK_CONNECT_TIMEOUT_MS,
+    firstByteTimeoutMs: e.WEBHOOK_FIRST_BYTE_TIMEOUT_MS,
+    concurrency: concurrencyOf(e),
     allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? !production,
     secretKey: e.WEBHOOK_SECRET_KEY ?? "dev-only-webhook-secret-key-not-for-production",
-    disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+    disableAfterMs: e.WEBHOOK_DISABLE_AFTER,
     maxRetryAfterMs: e.WEBHOOK_MAX_RETRY_AFTER_MS,
     retentionDays: e.WEBHOOK_RETENTION_DAYS,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    // The app's public URL: links in notices; an https one turns on HSTS (lib/security).
+    appUrl: (e.APP_URL ?? (e.AUTH_URL ? new URL(e.AUTH_URL).origin : "http://localhost:3000")).replace(/\/+$/, ""),
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === "development",
     rateLimits: {
       apiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,
-      signInPer15Minutes: e.RATE_LIMIT_SIGNIN_PER_15M,
+      testSendsPerMinute: e.RATE_LIMIT_TEST_SENDS_PER_MINUTE,
+      rotationsPerHour: e.RATE_LIMIT_ROTATIONS_PER_HOUR,
+      signInFailuresPerAddressPer15Minutes: e.RATE_LIMIT_SIGNIN_PER_ADDRESS_15M,
+      signInFailuresPerAccount: e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
       signUpPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+      apiKeyFailuresPerMinute: e.RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE,
     },
+    maxApiKeysPerAccount: e.API_KEYS_MAX_PER_ACCOUNT,
+    clientAddress: {
+      trustProxyHops: e.TRUST_PROXY_HOPS,
+      vercel: Boolean(e.VERCEL),
+      socketHeaderTrusted: e.PARTNERSMY_SOCKET_ADDRESS_HEADER === "1",
+    },
+    // Mutations must come from this origin when set (the CSRF check); else from the request's host.
+    appOrigin: e.AUTH_URL ? new URL(e.AUTH_URL).origin : null,
   };
+}
+
+export type ConcurrencyConfig = ReturnType<typeof concurrencyOf>;
+
+function concurrencyOf(e: z.infer<typeof concurrencySchema>) {
+  return {
+    /** Attempts in flight in one worker (accounts within their share; see worker.ts). */
+    total: e.WEBHOOK_CONCURRENCY,
+    perEndpoint: e.WEBHOOK_CONCURRENCY_PER_ENDPOINT,
+    /** An account's guaranteed share; past it an account only uses slots nobody else wants. */
+    perAccount: e.WEBHOOK_CONCURRENCY_PER_ACCOUNT,
+  };
+}
+
+/**
+ * The concurrency limits alone, for the Inngest function's definition (it is built at import,
+ * also during `next build`): no production checks, only these three settings and their defaults.
+ */
+export function deliveryConcurrency(env: Record<string, string | undefined> = process.env): ConcurrencyConfig {
+  const parsed = concurrencySchema.safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error);
+  return concurrencyOf(parsed.data);
 }
 
 let cached: Config | undefined;

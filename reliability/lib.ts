@@ -161,7 +161,7 @@ export interface WorkerProcess {
  * itself as the process (not the tsx CLI, which forks a child) so SIGKILL kills the worker.
  */
 export async function spawnWorker(env: Record<string, string>, accountIds: string[]): Promise<WorkerProcess> {
-  const args = ["--import", "tsx", path.join(ROOT, "scripts/worker.mts"), ...accountIds.flatMap((a) => ["--account", a])];
+  const args = ["--import", "tsx", "--conditions=react-server", path.join(ROOT, "scripts/worker.mts"), ...accountIds.flatMap((a) => ["--account", a])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "error", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const errors: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (line) => {

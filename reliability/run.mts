@@ -17,7 +17,7 @@ const t0 = performance.now();
 const results: { scenario: string; ok: boolean; exit: number | null; seconds: number }[] = [];
 for (const scenario of chosen) {
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, `${scenario}.mts`)], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join(import.meta.dirname, `${scenario}.mts`)], {
     stdio: "inherit",
     env: process.env,
   });

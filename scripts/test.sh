@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A browser first: without one, one sentence on how to install it, before anything runs.
+node --import tsx scripts/check-browser.mts
 echo "── typecheck"
 npx tsc --noEmit
 echo "── vitest (PGlite${DATABASE_URL:+ and PostgreSQL})"

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { getConfig } from "@/lib/config";
 import { closeDb, getDbHandle } from "@/lib/db";
 import { log } from "@/lib/log";
+import { startNoticeSchedule, stopNoticeSchedule } from "@/lib/webhooks/notices";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
 import { DeliveryWorker } from "@/lib/webhooks/worker";
 
@@ -32,6 +33,8 @@ const worker = new DeliveryWorker({
 await worker.start();
 // Hourly retention (lib/webhooks/retention.ts); idempotent, so every worker process may run it.
 startRetentionSchedule();
+// Endpoint notices (halfway warnings, mail, operational events); leased, so every worker may run it.
+startNoticeSchedule();
 console.log(JSON.stringify({ msg: "worker ready", workerId: worker.id, pid: process.pid }));
 
 let stopping = false;
@@ -40,7 +43,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info("worker stopping", { signal, workerId: worker.id });
   try {
-    await Promise.all([worker.stop(), stopRetentionSchedule()]);
+    await Promise.all([worker.stop(), stopRetentionSchedule(), stopNoticeSchedule()]);
     await closeDb();
   } finally {
     process.exit(0);

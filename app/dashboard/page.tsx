@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { auth } from "@/auth";
+import { SignOutEverywhereButton } from "@/components/shell/sign-out-button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 
@@ -63,6 +64,21 @@ export default async function OverviewPage() {
           <EventItem name="conversion.rejected">a commission is rejected</EventItem>
           <EventItem name="partnership.created">an affiliate applies to a program</EventItem>
         </ul>
+      </Card>
+
+      <Card className="mt-8 p-4 sm:p-6">
+        <section aria-labelledby="sessions-heading" className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+          <div>
+            <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
+              Your sessions
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">
+              Signed in on a computer you no longer use? Signing out everywhere ends every session of yours, in every
+              browser, this one included. API keys keep working.
+            </p>
+          </div>
+          <SignOutEverywhereButton className="shrink-0" />
+        </section>
       </Card>
     </>
   );

@@ -12,6 +12,7 @@ import { ERROR_CODES, ERROR_DESCRIPTIONS } from "@/lib/openapi/errors";
 import { documentedDefaults } from "@/lib/openapi/defaults";
 import { getOpenApiDocument } from "@/lib/openapi/document";
 import { DELIVERY_HEADER_DOCS, SAMPLE_NEW_SECRET, SAMPLE_SECRET, sampleDelivery } from "@/lib/openapi/events";
+import { describeDuration } from "@/lib/webhooks/endpoint-policy";
 import { EVENT_TYPES } from "@/lib/webhooks/events";
 import { DEFAULT_GRACE_PERIOD_SECONDS, MAX_GRACE_PERIOD_SECONDS, MAX_WEBHOOKS_PER_ACCOUNT } from "@/lib/webhooks/schemas";
 import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/webhooks/signing";
@@ -32,7 +33,7 @@ const TOC: TocItem[] = [
   { id: "delivery", title: "The delivery request" },
   { id: "verifying", title: "Verifying signatures" },
   { id: "responding", title: "Responding and retries" },
-  { id: "disabling", title: "Disabled endpoints" },
+  { id: "disabling", title: "Failing and disabled endpoints" },
   { id: "rotation", title: "Rotating the secret" },
   { id: "replay", title: "Replay and bulk retry" },
   { id: "idempotency", title: "Idempotency" },
@@ -168,7 +169,9 @@ export default function DocsPage() {
             <P>
               The answer (<Code>202</Code>) contains the <Code>payload</Code> sent and one delivery per endpoint
               subscribed to <Code>conversion.created</Code>; add <Code>{`{"webhookId": "wh_…"}`}</Code> to target one
-              endpoint. Test deliveries are marked <Code>test</Code> in the delivery log.
+              endpoint. Test deliveries are marked <Code>test</Code> in the delivery log. An account may send{" "}
+              {defaults.testSendsPerMinute} test events a minute (dashboard and API together); past that the answer is{" "}
+              <Code>429 rate_limited</Code> with <Code>Retry-After</Code>.
             </P>
           </DocSection>
 
@@ -295,6 +298,11 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
                 ignored (its first 16 KiB are kept in the delivery log).
               </li>
               <li>
+                Two shorter deadlines inside that: the connection (DNS, TCP and TLS) must be open within{" "}
+                {defaults.connectTimeoutMs / 1000} seconds, and your answer&apos;s status line and headers must arrive
+                within {defaults.firstByteTimeoutMs / 1000} seconds of it — send the status first, then the body.
+              </li>
+              <li>
                 <strong>Redirects are not followed</strong>: a <Code>3xx</Code> is a failure. Register the final URL.
               </li>
               <li>
@@ -321,22 +329,37 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
             />
             <P className="text-sm text-slate-500">
               These are the defaults; the operator of a deployment can change them (<Code>WEBHOOK_RETRY_DELAYS_MS</Code>,{" "}
-              <Code>WEBHOOK_TIMEOUT_MS</Code>). After the last attempt fails, the delivery is <Code>failed</Code>; you
+              <Code>WEBHOOK_TIMEOUT_MS</Code>, <Code>WEBHOOK_CONNECT_TIMEOUT_MS</Code>,{" "}
+              <Code>WEBHOOK_FIRST_BYTE_TIMEOUT_MS</Code>). After the last attempt fails, the delivery is <Code>failed</Code>; you
               can still replay it.
             </P>
           </DocSection>
 
-          <DocSection id="disabling" title="Disabled endpoints and held events">
+          <DocSection id="disabling" title="Failing and disabled endpoints">
             <P>
-              An endpoint is disabled, with the reason shown in the dashboard and in <Code>disabledReason</Code>, when
-              you disable it, when it answers <Code>410 Gone</Code>, or after {defaults.disableAfterFailures} consecutive
-              deliveries have failed all their attempts. Any successful delivery resets the count.
+              A delivery that exhausts all its attempts makes its endpoint <strong>failing</strong> (<Code>failingSince</Code>{" "}
+              and <Code>lastError</Code> in <Code>GET /api/webhooks</Code>, a banner in the dashboard). Any successful delivery
+              ends that: the endpoint has <strong>recovered</strong>. An endpoint is disabled automatically only when every
+              delivery to it has failed for {describeDuration(defaults.disableAfterMs)} in a row (<Code>disablesAt</Code> says
+              when), or at once when it answers <Code>410 Gone</Code>. You can also disable it yourself. The reason is in{" "}
+              <Code>disabledReason</Code>.
+            </P>
+            <P>
+              You hear of each change once: the account&apos;s users get a mail when an endpoint starts failing, when it is
+              halfway to being disabled, when it is disabled and when it recovers, with the last error and a link to the
+              endpoint; and your other endpoints subscribed to <Code>endpoint.failing</Code>, <Code>endpoint.disabled</Code>{" "}
+              or <Code>endpoint.recovered</Code> receive those events (never the endpoint they are about) — see the event
+              catalogue.
             </P>
             <P>
               Events that happen while an endpoint is disabled are <strong>not lost</strong>: their deliveries are held
               (<Code>heldDeliveries</Code> in <Code>GET /api/webhooks/{"{id}"}</Code>). Re-enabling the endpoint (<Code>PATCH</Code>{" "}
               with <Code>{`{"enabled": true}`}</Code>) sends them; add <Code>{`"discardHeld": true`}</Code> to mark them
               failed instead — they can still be replayed later.
+            </P>
+            <P className="text-sm text-slate-500">
+              The window is the operator&apos;s <Code>WEBHOOK_DISABLE_AFTER</Code> (default {describeDuration(defaults.disableAfterMs)});
+              mail goes out through <Code>SMTP_URL</Code> from <Code>EMAIL_FROM</Code>.
             </P>
           </DocSection>
 
@@ -353,6 +376,13 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
               <li>Deploy verification that accepts a request when either secret matches (any signature, as above).</li>
               <li>After the grace period, remove the old secret.</li>
             </List>
+            <P>
+              <strong>At most two secrets are valid at any time</strong>: the new one and the one it replaces. Rotating
+              again during a grace period ends the older previous secret at once (the answer&apos;s{" "}
+              <Code>endedPreviousSecrets</Code> says how many it ended), so finish one rotation before starting the next.
+              An endpoint&apos;s secret can be rotated {defaults.rotationsPerHour} times an hour; past that the answer is{" "}
+              <Code>429 rate_limited</Code> with <Code>Retry-After</Code>.
+            </P>
           </DocSection>
 
           <DocSection id="replay" title="Replay and bulk retry">

@@ -18,7 +18,9 @@ export interface ShellIdentity {
 
 /**
  * The dashboard frame: a sidebar on large screens; on small ones a top bar whose Menu button
- * opens the same navigation (closed again by navigating, Escape or the button).
+ * opens the same navigation (closed again by navigating, Escape or the button). Both stay in
+ * view on pages of any length: the sidebar's contents and the top bar are sticky, and an open
+ * menu taller than the screen (a phone held sideways) scrolls inside it.
  */
 export function AppShell({ identity, children }: { identity: ShellIdentity; children: ReactNode }) {
   const pathname = usePathname();
@@ -59,25 +61,27 @@ export function AppShell({ identity, children }: { identity: ShellIdentity; chil
           </button>
         </div>
         {menuOpen ? (
-          <div id="mobile-menu" className="border-t border-slate-200 px-4 pb-4 pt-3">
+          <div id="mobile-menu" className="max-h-[calc(100dvh-3.5rem-1px)] overflow-y-auto overscroll-contain border-t border-slate-200 px-4 pb-4 pt-3">
             <Navigation pathname={pathname} label="Main (mobile)" />
             <AccountPanel identity={identity} className="mt-4" />
           </div>
         ) : null}
       </header>
 
-      {/* Large screens: sidebar */}
-      <aside className="hidden lg:fixed lg:inset-y-0 lg:flex lg:w-64 lg:flex-col lg:border-r lg:border-slate-200 lg:bg-white">
-        <div className="flex h-16 items-center px-5">
-          <Brand />
-        </div>
-        <div className="flex flex-1 flex-col justify-between overflow-y-auto px-3 pb-4">
-          <Navigation pathname={pathname} label="Main" />
-          <AccountPanel identity={identity} />
+      {/* Large screens: a sidebar column as tall as the page, its contents pinned to the screen */}
+      <aside className="hidden lg:block lg:w-64 lg:shrink-0 lg:border-r lg:border-slate-200 lg:bg-white">
+        <div className="sticky top-0 flex h-screen flex-col">
+          <div className="flex h-16 shrink-0 items-center px-5">
+            <Brand />
+          </div>
+          <div className="flex flex-1 flex-col justify-between gap-4 overflow-y-auto px-3 pb-4">
+            <Navigation pathname={pathname} label="Main" />
+            <AccountPanel identity={identity} />
+          </div>
         </div>
       </aside>
 
-      <main id="main" className="min-w-0 flex-1 lg:pl-64">
+      <main id="main" className="min-w-0 flex-1">
         <div className="mx-auto max-w-5xl px-4 py-6 sm:px-6 sm:py-8 lg:px-8">{children}</div>
       </main>
     </div>

@@ -2,13 +2,13 @@
 
 import { useFormStatus } from "react-dom";
 import { Button } from "@/components/ui/button";
-import { signOutAction } from "./sign-out";
+import { signOutAction, signOutEverywhereAction } from "./sign-out";
 
-function SubmitButton({ className }: { className?: string }) {
+function SubmitButton({ className, label }: { className?: string; label: string }) {
   const { pending } = useFormStatus();
   return (
     <Button type="submit" variant="secondary" size="sm" loading={pending} className={className}>
-      Sign out
+      {label}
     </Button>
   );
 }
@@ -16,7 +16,16 @@ function SubmitButton({ className }: { className?: string }) {
 export function SignOutButton({ className }: { className?: string }) {
   return (
     <form action={signOutAction}>
-      <SubmitButton className={className} />
+      <SubmitButton className={className} label="Sign out" />
+    </form>
+  );
+}
+
+/** Ends the sessions in every browser this user signed in with (e.g. a lost laptop). */
+export function SignOutEverywhereButton({ className }: { className?: string }) {
+  return (
+    <form action={signOutEverywhereAction}>
+      <SubmitButton className={className} label="Sign out everywhere" />
     </form>
   );
 }

@@ -55,6 +55,12 @@ export function RotateSecretDialog({ webhookId, open, onClose }: { webhookId: st
           ) : (
             <p>The previous secret no longer works. Update your server now.</p>
           )}
+          {result.endedPreviousSecrets > 0 ? (
+            <p>
+              At most two secrets are valid at a time: the older secret from the earlier rotation stopped working
+              now.
+            </p>
+          ) : null}
         </SecretReveal>
       </Dialog>
     );

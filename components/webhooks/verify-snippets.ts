@@ -1,7 +1,8 @@
 // Receiver-side verification code shown in the "Verify signatures" panel (and the public docs).
-// The Node and Python snippets are executed by verify-snippets.test.ts against deliveries signed
-// by the real signer (lib/webhooks/signing.ts) and by the `standardwebhooks` library, so what
-// customers copy is known to work. Keep every snippet self-contained: it is run as written.
+// Every snippet (Node, Python, PHP, Go) is executed by verify-snippets.test.ts against deliveries
+// signed by the real signer (lib/webhooks/signing.ts), and the Node one against the
+// `standardwebhooks` library too, so what customers copy is known to work. Keep every snippet
+// self-contained and on the standard library: it is run as written.
 
 export const VERIFY_LANGUAGES = ["node", "python", "php", "go"] as const;
 export type VerifyLanguage = (typeof VERIFY_LANGUAGES)[number];

@@ -9,6 +9,7 @@ import { DeleteWebhookDialog } from "./delete-webhook-dialog";
 import { DeliveryChart } from "./delivery-chart";
 import { DeliveryLog } from "./delivery-log";
 import { EnableControls } from "./enable-controls";
+import { FailingBanner } from "./endpoint-health-banner";
 import { pluralize } from "./format";
 import { useSendTestEvent, useWebhook } from "./queries";
 import { RotateSecretDialog } from "./rotate-secret-dialog";
@@ -87,6 +88,7 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
       ) : null}
       {sendTest.isError ? <Alert tone="error">{errorMessage(sendTest.error)}</Alert> : null}
 
+      <FailingBanner webhook={webhook} />
       {!webhook.enabled ? (
         <Alert tone="warning" title="This endpoint is disabled">
           {webhook.disabledReason ?? "Nothing is being sent to it."}{" "}

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Alert, Badge, buttonClasses, Card, EmptyState, Spinner, StatusBadge } from "@/components/ui";
 import { errorMessage } from "@/lib/client/api";
+import { FailingEndpointsBanner } from "./endpoint-health-banner";
 import { formatPercent, formatRelative, pluralize } from "./format";
 import { useWebhooks, useWebhookSummaries } from "./queries";
 import type { Webhook, WebhookSummaryStats } from "./types";
@@ -27,13 +28,16 @@ export function WebhookList() {
 
   const stats = new Map((summaries.data ?? []).map((s) => [s.webhookId, s]));
   return (
-    <Card>
-      <ul aria-label="Webhook endpoints" className="divide-y divide-slate-200">
-        {webhooks.data.map((w) => (
-          <WebhookRow key={w.id} webhook={w} stats={stats.get(w.id)} statsLoading={summaries.isPending} />
-        ))}
-      </ul>
-    </Card>
+    <>
+      <FailingEndpointsBanner webhooks={webhooks.data} />
+      <Card>
+        <ul aria-label="Webhook endpoints" className="divide-y divide-slate-200">
+          {webhooks.data.map((w) => (
+            <WebhookRow key={w.id} webhook={w} stats={stats.get(w.id)} statsLoading={summaries.isPending} />
+          ))}
+        </ul>
+      </Card>
+    </>
   );
 }
 
@@ -54,6 +58,11 @@ function WebhookRow({ webhook, stats, statsLoading }: { webhook: Webhook; stats?
           {webhook.description ? <p className="mt-1 text-sm text-slate-600">{webhook.description}</p> : null}
           {!webhook.enabled && webhook.disabledReason ? (
             <p className="mt-1 text-sm text-amber-800">{webhook.disabledReason}</p>
+          ) : null}
+          {webhook.enabled && webhook.failingSince ? (
+            <p className="mt-1 text-sm text-amber-800">
+              Failing{webhook.lastError ? `: ${webhook.lastError}` : ""}
+            </p>
           ) : null}
           <ul aria-label="Events" className="mt-2 flex flex-wrap gap-1.5">
             {webhook.events.map((e) => (

@@ -36,6 +36,19 @@ let sent = 0;
 test.beforeAll(async ({ baseURL }) => {
   [advertiser, affiliate] = await Promise.all([newCaller(baseURL!, "advertiser"), newCaller(baseURL!, "affiliate")]);
   fixture = await buildFixture(advertiser, affiliate);
+  // Keys are capped per account (API_KEYS_MAX_PER_ACCOUNT) and fuzzing POST /api/api-keys fills
+  // the cap, so the fuzz takes the keys it spreads its requests over before anything else.
+  for (const caller of [advertiser, affiliate]) {
+    const pool: Array<{ id: string; key: string }> = [];
+    for (let i = 0; i < KEY_POOL; i++) {
+      const res = await caller.api.post("/api/api-keys", { data: { name: "fuzz" } });
+      expect(res.status(), await res.text()).toBe(201);
+      const { id, key } = await res.json();
+      fuzzKeyIds.add(id);
+      pool.push({ id, key });
+    }
+    keyPools.set(caller, pool);
+  }
   console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays it)`);
 });
 
@@ -80,8 +93,10 @@ function assertNoProblems() {
 
 // --- Credentials ----------------------------------------------------------------------------
 
-// An API key is limited per minute, so the fuzz spreads its requests over fresh keys.
+// An API key is limited per minute, so the fuzz spreads its requests over keys of its own.
 const KEY_BUDGET = 200;
+const KEY_POOL = 6;
+const keyPools = new Map<Caller, Array<{ id: string; key: string }>>();
 const keyUses = new Map<Caller, { key: string; uses: number }>();
 const fuzzKeyIds = new Set<string>(); // the fuzz's own keys, left out of the holdings
 async function credsFor(route: RouteSpec): Promise<Credentials> {
@@ -90,10 +105,9 @@ async function credsFor(route: RouteSpec): Promise<Credentials> {
   if (route.auth === "public") return {};
   let slot = keyUses.get(caller);
   if (!slot || slot.uses >= KEY_BUDGET) {
-    const res = await caller.api.post("/api/api-keys", { data: { name: "fuzz" } });
-    const { id, key } = await res.json();
-    fuzzKeyIds.add(id);
-    slot = { key, uses: 0 };
+    const next = keyPools.get(caller)!.shift();
+    if (!next) throw new Error(`the fuzz used up its ${KEY_POOL} keys × ${KEY_BUDGET} requests: raise KEY_POOL`);
+    slot = { key: next.key, uses: 0 };
     keyUses.set(caller, slot);
   }
   slot.uses++;
@@ -169,6 +183,38 @@ const oddString = fc.oneof(
 const wrongType = fc.oneof(fc.constant(null), fc.boolean(), fc.double(), fc.integer(), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }), oddString);
 const anyValue = fc.oneof(wrongType, fc.jsonValue({ maxDepth: 3 }));
 
+// Date-times PostgreSQL or the calendar cannot hold exactly (year 0, Feb 30, leap seconds,
+// 24:00, years beyond 9999 or before 1970, offsets past ±23:59), each answered 500 once.
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const dateFields = fc.record({
+  y: fc.integer({ min: 0, max: 10_000 }),
+  mo: fc.integer({ min: 0, max: 13 }),
+  d: fc.integer({ min: 0, max: 32 }),
+  h: fc.integer({ min: 0, max: 25 }),
+  mi: fc.integer({ min: 0, max: 61 }),
+  s: fc.integer({ min: 0, max: 61 }),
+});
+const formatDate = (f: { y: number; mo: number; d: number; h: number; mi: number; s: number }, fraction = "") =>
+  `${pad(f.y, 4)}-${pad(f.mo, 2)}-${pad(f.d, 2)}T${pad(f.h, 2)}:${pad(f.mi, 2)}:${pad(f.s, 2)}${fraction}Z`;
+const oddDate = fc.oneof(
+  fc.constantFrom(
+    "0000-01-01T00:00:00Z",
+    "2026-02-30T00:00:00Z",
+    "2025-02-29T12:00:00Z",
+    "2026-01-01T23:59:60Z",
+    "2026-01-01T24:00:00Z",
+    "+275760-09-13T00:00:00Z",
+    "-000001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-01:00",
+    "1969-12-31T23:59:59Z",
+    "2026-01-01T00:00:00+24:00",
+  ),
+  dateFields.map((f) => formatDate(f)),
+  fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }).map((d) => d.toISOString()),
+);
+/** A deliveries cursor of the right shape around an odd date. */
+const oddDateCursor = dateFields.map((f) => Buffer.from(`${formatDate(f, ".000000")}|dlv_abc123`, "utf8").toString("base64url"));
+
 type Mutation = (example: Record<string, unknown>) => fc.Arbitrary<{ what: string; body: unknown }>;
 const mutations: Mutation[] = [
   // a field missing
@@ -180,6 +226,8 @@ const mutations: Mutation[] = [
     fc.tuple(fc.constantFrom(...Object.keys(ex)), anyValue).map(([k, v]) => ({ what: `${k} = ${preview(v)}`, body: { ...ex, [k]: v } })),
   // not an object at all
   () => anyValue.map((v) => ({ what: `body ${preview(v)}`, body: v })),
+  // a date field (retry-failed's since/until; an unknown field elsewhere) with an odd date
+  (ex) => fc.tuple(fc.constantFrom("since", "until"), oddDate).map(([k, v]) => ({ what: `${k} = ${v}`, body: { ...ex, [k]: v } })),
   // deep nesting inside a field
   (ex) =>
     fc.tuple(fc.constantFrom(...Object.keys(ex)), fc.integer({ min: 50, max: 3000 })).map(([k, depth]) => ({
@@ -238,6 +286,7 @@ const oddQuery = fc.oneof(
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(wellFormed(v))}`)
       .join("&"),
   ),
+  fc.tuple(oddDateCursor, oddDate).map(([cursor, since]) => `cursor=${cursor}&since=${encodeURIComponent(since)}`),
   fc.constantFrom("limit=-1", "limit=0", "limit=1e308", "limit=NaN", "limit=101", "limit=1.5", "limit=", "limit=1&limit=2", "hours=1", "hours=99999999999999999999", "cursor=%%%", "cursor=" + "A".repeat(300), "status=bogus", "event=conversion.*", "%", "&&&", "=x", "a[b]=1", "__proto__=1"),
 );
 

@@ -29,7 +29,15 @@ test("/api/openapi.json is an OpenAPI 3.1 document with the key paths, security 
   expect(doc.paths["/api/webhooks"].post.responses["422"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
   expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKeyHeader", "bearerApiKey", "sessionCookie"]);
 
-  expect(Object.keys(doc.webhooks).sort()).toEqual(["conversion.approved", "conversion.created", "conversion.rejected", "partnership.created"]);
+  expect(Object.keys(doc.webhooks).sort()).toEqual([
+    "conversion.approved",
+    "conversion.created",
+    "conversion.rejected",
+    "endpoint.disabled",
+    "endpoint.failing",
+    "endpoint.recovered",
+    "partnership.created",
+  ]);
   const created = doc.webhooks["conversion.created"].post;
   expect(created.requestBody.content["application/json"].example).toMatchObject({ event: "conversion.created" });
   expect(created.parameters.map((p: { name: string }) => p.name)).toEqual(

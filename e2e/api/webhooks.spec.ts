@@ -194,7 +194,8 @@ test.describe("managing endpoints", () => {
     const res = await api.put(`/api/webhooks/${hook.id}/rotate-secret`, { data: { gracePeriodSeconds: 3600 } });
     expect(res.status()).toBe(200);
     const rotated = await res.json();
-    expect(Object.keys(rotated).sort()).toEqual(["previousSecretExpiresAt", "secret"]);
+    expect(Object.keys(rotated).sort()).toEqual(["endedPreviousSecrets", "previousSecretExpiresAt", "secret"]);
+    expect(rotated.endedPreviousSecrets).toBe(0);
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(hook.secret);
     const expiresAt = Date.parse(rotated.previousSecretExpiresAt);
@@ -205,9 +206,27 @@ test.describe("managing endpoints", () => {
     expect(got.previousSecretExpiresAt).toBe(rotated.previousSecretExpiresAt);
     expect(got.secretRotatedAt).not.toBeNull();
 
-    // No body at all: the default grace period of a day.
+    // No body at all: the default grace period of a day, for the secret it replaces; the
+    // original, still in the first grace period, ends now (at most two valid secrets).
     const again = await (await api.put(`/api/webhooks/${hook.id}/rotate-secret`)).json();
     expect(Date.parse(again.previousSecretExpiresAt)).toBeGreaterThan(Date.now() + 86_400_000 - 60_000);
+    expect(again.endedPreviousSecrets).toBe(1);
+  });
+
+  test("secret rotations and test sends are limited: 429 rate_limited with Retry-After", async ({ baseURL }) => {
+    const { api } = await newSession(baseURL!);
+    const hook = await createWebhook(api);
+    for (let i = 0; i < 10; i++) expect((await api.put(`/api/webhooks/${hook.id}/rotate-secret`, { data: { gracePeriodSeconds: 0 } })).status()).toBe(200);
+    const rotate = await api.put(`/api/webhooks/${hook.id}/rotate-secret`, { data: { gracePeriodSeconds: 0 } });
+    expect(rotate.status()).toBe(429);
+    expect(Number(rotate.headers()["retry-after"])).toBeGreaterThan(0);
+    expect((await rotate.json()).error).toMatchObject({ code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } });
+
+    for (let i = 0; i < 20; i++) expect((await api.post(`/api/webhooks/${hook.id}/test`)).status()).toBe(202);
+    const test = await api.post(`/api/webhooks/${hook.id}/test`);
+    expect(test.status()).toBe(429);
+    expect(Number(test.headers()["retry-after"])).toBeGreaterThan(0);
+    expect((await test.json()).error.code).toBe("rate_limited");
   });
 });
 

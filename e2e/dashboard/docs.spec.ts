@@ -5,7 +5,15 @@ import { expect, test } from "@playwright/test";
 // and a delivery example whose signatures really verify with the sample secret shown.
 
 const SCREENS = "test-results/screens";
-const EVENTS = ["conversion.created", "conversion.approved", "conversion.rejected", "partnership.created"];
+const EVENTS = [
+  "conversion.created",
+  "conversion.approved",
+  "conversion.rejected",
+  "partnership.created",
+  "endpoint.failing",
+  "endpoint.disabled",
+  "endpoint.recovered",
+];
 
 test("/docs loads signed out with every event, its sample payload and the signature headers", async ({ page }) => {
   const response = await page.goto("/docs");

@@ -131,6 +131,15 @@ test("webhooks: create, test, fail and retry, replay, retry all, rotate, disable
     await expect(r).toContainText("HTTP 500");
     expect((await receiver.waitFor(4, { filter: forDelivery(failedId) })).map((x) => x.attempt)).toEqual([1, 2, 3, 4]);
 
+    // Its retries exhausted, the endpoint is failing: a banner on the list and on its page.
+    await page.goto("/dashboard/webhooks");
+    await expect(page.getByTestId("failing-endpoints")).toContainText(receiver.url);
+    await expect(page.getByTestId("failing-endpoints")).toContainText("Last error: Receiver answered HTTP 500");
+    await page.goto(webhookPath);
+    await expect(page.getByRole("alert").filter({ hasText: "This endpoint is failing" })).toBeVisible();
+    await expect(page.getByTestId("failing-banner")).toContainText(/it will be disabled on .*Last error: Receiver answered HTTP 500/);
+    await page.screenshot({ path: `${SCREENS}/webhooks-failing-banner.png`, fullPage: true });
+
     await r.getByRole("button", { expanded: false }).click();
     const attempts = r.getByTestId("attempt");
     await expect(attempts).toHaveCount(4);
@@ -225,6 +234,8 @@ test("webhooks: create, test, fail and retry, replay, retry all, rotate, disable
     const item = page.getByRole("list", { name: "Webhook endpoints" }).getByRole("listitem").filter({ hasText: receiver.url });
     await expect(item).toContainText("Enabled");
     await expect(item).toContainText("E2E order sync");
+    // Deliveries succeed again since the replay: recovered, so no failing banner.
+    await expect(page.getByTestId("failing-endpoints")).toHaveCount(0);
     await expect(item).toContainText("100%");
     await expect(item).toContainText("conversion.created");
     expect(await page.content()).not.toContain(rotated);

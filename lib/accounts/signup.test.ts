@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as signup } from "@/app/api/signup/route";
 import { closeDb } from "@/lib/db";
-import { randomString } from "@/lib/ids";
+import { idPattern, randomString } from "@/lib/ids";
 import { callRoute } from "@/lib/testing/fixtures";
 
 afterAll(closeDb);
@@ -21,7 +21,7 @@ describe("POST /api/signup", () => {
     expect(res.status).toBe(201);
     expect(res.json.user.email).toBe(input.email.toLowerCase());
     expect(res.json.account).toMatchObject({ kind: "advertiser", name: "Ada's Shop" });
-    expect(res.json.account.id).toMatch(/^acct_[0-9a-z]{20}$/);
+    expect(res.json.account.id).toMatch(idPattern("account"));
     expect(JSON.stringify(res.json)).not.toMatch(/argon2|passwordHash/);
   });
 

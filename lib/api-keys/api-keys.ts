@@ -1,6 +1,8 @@
+import "server-only";
 import { createHash } from "node:crypto";
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { accounts, apiKeys, type Account, type ApiKey } from "@/lib/db/schema";
 import { newId, randomString } from "@/lib/ids";
@@ -32,21 +34,41 @@ export async function listApiKeys(accountId: string) {
   return db.select().from(apiKeys).where(eq(apiKeys.accountId, accountId)).orderBy(desc(apiKeys.createdAt));
 }
 
-/** A new key: only its hash is stored, so the plaintext is returned this once. */
+/**
+ * A new key: only its hash is stored, so the plaintext is returned this once. An account has at
+ * most API_KEYS_MAX_PER_ACCOUNT live keys (409 beyond); revoked ones do not count.
+ */
 export async function createApiKey(accountId: string, input: CreateApiKeyInput): Promise<z.input<typeof createdApiKeyResponse>> {
   const db = await getDb();
+  const max = getConfig().maxApiKeysPerAccount;
   const key = `${KEY_PREFIX}${randomString(40)}`;
-  const [row] = await db
-    .insert(apiKeys)
-    .values({
-      id: newId("apiKey"),
-      accountId,
-      name: input.name,
-      prefix: key.slice(0, DISPLAY_LENGTH),
-      keyHash: hashApiKey(key),
-    })
-    .returning();
-  return { id: row!.id, name: row!.name, prefix: row!.prefix, createdAt: row!.createdAt, key };
+  const row = await db.transaction(async (tx) => {
+    // The account row is the lock: two creates at once cannot both see room for one more.
+    await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
+    const [live] = await tx
+      .select({ n: count() })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt)));
+    if (live!.n >= max) {
+      throw new ApiError(
+        "conflict",
+        `This account already has ${max} active API keys, the most allowed. Revoke one you no longer use, then create the new one.`,
+        { maxActiveKeys: max },
+      );
+    }
+    const [inserted] = await tx
+      .insert(apiKeys)
+      .values({
+        id: newId("apiKey"),
+        accountId,
+        name: input.name,
+        prefix: key.slice(0, DISPLAY_LENGTH),
+        keyHash: hashApiKey(key),
+      })
+      .returning();
+    return inserted!;
+  });
+  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt, key };
 }
 
 /** Revoking is immediate: the next request with the key is refused. */

@@ -23,7 +23,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
 // anywhere in a body (422 naming the field) rather than fail in the database with a 500.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function assertStorableText(root: unknown) {
+export function assertStorableText(root: unknown) {
   // Iterative, so a deeply nested body cannot overflow the stack; each entry links to its parent
   // so a path is only built for the offending string.
   type Entry = { value: unknown; key: string; parent: Entry | null };

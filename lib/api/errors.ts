@@ -54,7 +54,7 @@ export function errorResponse(err: unknown): Response {
   return Response.json(body, { status: apiError.status, headers: apiError.headers });
 }
 
-function toApiError(err: unknown): ApiError {
+export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) {
     return new ApiError("unprocessable", "The request is invalid; see details.", zodDetails(err));

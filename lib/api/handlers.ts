@@ -1,10 +1,12 @@
+import "server-only";
 import type { Session } from "next-auth";
 import { auth } from "@/auth";
 import { getAccount } from "@/lib/accounts/accounts";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
+import { getConfig } from "@/lib/config";
 import type { Account, ApiKey } from "@/lib/db/schema";
 import { ApiError, errorResponse } from "./errors";
-import { limitApiKey } from "./rate-limit";
+import { assertApiKeyFailuresUnderLimit, clientIp, countApiKeyFailure, limitApiKey } from "./rate-limit";
 
 // Route handlers are wrapped by exactly one of these. Each authenticates, hands the handler
 // the caller's account and turns anything thrown into API.md's error envelope.
@@ -66,8 +68,14 @@ export function withApiKey<P extends Params = Params>(
         "This endpoint requires an API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>`.",
       );
     }
+    // An address that keeps presenting bad keys is refused before the lookup (429), good keys too.
+    const ip = clientIp(req.headers);
+    await assertApiKeyFailuresUnderLimit(ip);
     const found = await authenticateApiKey(key);
-    if (!found) throw new ApiError("unauthorized", "The API key is invalid or has been revoked.");
+    if (!found) {
+      await countApiKeyFailure(ip);
+      throw new ApiError("unauthorized", "The API key is invalid or has been revoked.");
+    }
     await limitApiKey(found.apiKey.id);
     return handler(req, { account: found.account, apiKey: found.apiKey, params });
   });
@@ -82,19 +90,28 @@ function presentedApiKey(req: Request): string | null {
   return req.headers.get("x-api-key");
 }
 
-// A mutation from another site riding on the session cookie is refused (CSRF).
+// A mutation from another site riding on the session cookie is refused (CSRF). The Origin must
+// be the app's: AUTH_URL's when set; else the Host the request came to, or X-Forwarded-Host only
+// when a proxy we trust wrote it (TRUST_PROXY_HOPS, Vercel) — a client can send that header too.
 function assertSameOrigin(req: Request) {
   if (req.headers.get("sec-fetch-site") === "cross-site") throw crossSite();
   const origin = req.headers.get("origin");
   if (!origin) return;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
-  let originHost: string;
+  let parsed: URL;
   try {
-    originHost = new URL(origin).host;
+    parsed = new URL(origin);
   } catch {
     throw crossSite();
   }
-  if (originHost !== host) throw crossSite();
+  const { appOrigin, clientAddress } = getConfig();
+  if (appOrigin) {
+    if (parsed.origin !== appOrigin) throw crossSite();
+    return;
+  }
+  const proxied = clientAddress.trustProxyHops > 0 || clientAddress.vercel;
+  const forwardedHost = proxied ? req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  const host = forwardedHost || req.headers.get("host") || new URL(req.url).host;
+  if (parsed.host !== host) throw crossSite();
 }
 
 function crossSite() {

@@ -6,6 +6,7 @@ import { closeDb, getDb } from "@/lib/db";
 import { rateLimits } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
 import { callRoute, createTestAccount } from "@/lib/testing/fixtures";
+import { SOCKET_ADDRESS_HEADER } from "./client-address";
 import { ApiError } from "./errors";
 import { clientIp, consumeRateLimit, enforceRateLimit, sweepExpiredRateLimits, type RateLimitRule } from "./rate-limit";
 
@@ -120,11 +121,18 @@ describe("sweepExpiredRateLimits", () => {
 });
 
 describe("clientIp", () => {
-  it("takes the entry the nearest proxy added to X-Forwarded-For", () => {
-    expect(clientIp(new Headers({ "x-forwarded-for": "1.2.3.4, 10.0.0.7" }))).toBe("10.0.0.7");
-    expect(clientIp(new Headers({ "x-forwarded-for": "203.0.113.9" }))).toBe("203.0.113.9");
-    expect(clientIp(new Headers({ "x-real-ip": "198.51.100.1" }))).toBe("198.51.100.1");
-    expect(clientIp(new Headers())).toBeNull();
+  it("believes no forwarding header by default, and X-Forwarded-For only as far as TRUST_PROXY_HOPS says", async () => {
+    const { resetConfigForTests } = await import("@/lib/config");
+    const spoofed = new Headers({ "x-forwarded-for": "1.2.3.4, 10.0.0.7", "x-real-ip": "198.51.100.1" });
+    expect(clientIp(spoofed)).toBeNull();
+    process.env.TRUST_PROXY_HOPS = "1";
+    resetConfigForTests();
+    try {
+      expect(clientIp(spoofed)).toBe("10.0.0.7");
+    } finally {
+      delete process.env.TRUST_PROXY_HOPS;
+      resetConfigForTests();
+    }
   });
 });
 
@@ -152,11 +160,15 @@ describe("limits on the routes", () => {
     }
   });
 
-  it("sign-ups from one address are limited per hour; another address is not", async () => {
+  it("sign-ups from one address are limited per hour, whatever X-Forwarded-For it sends; another address is not", async () => {
     process.env.RATE_LIMIT_SIGNUP_PER_HOUR = "2";
+    // As under `npm start`: server.mjs passes the socket's address in a header of its own.
+    process.env.PARTNERSMY_SOCKET_ADDRESS_HEADER = "1";
     const { resetConfigForTests } = await import("@/lib/config");
     resetConfigForTests();
-    const ip = `203.0.113.${Math.floor(Math.random() * 250)}-${randomString(6)}`;
+    const [a, b] = [Math.floor(Math.random() * 65_000), Math.floor(Math.random() * 65_000)];
+    const ip = `2001:db8::${a.toString(16)}:${b.toString(16)}`;
+    const otherIp = `2001:db8::${a.toString(16)}:${(b + 1).toString(16)}`;
     const body = () => ({
       email: `limit-${randomString(8)}@example.test`,
       password: "correct horse battery",
@@ -165,16 +177,23 @@ describe("limits on the routes", () => {
       accountKind: "advertiser",
     });
     try {
-      const from = (addr: string) => callRoute(signup, { method: "POST", body: body(), headers: { "x-forwarded-for": addr } });
+      let n = 0;
+      const from = (addr: string) =>
+        callRoute(signup, {
+          method: "POST",
+          body: body(),
+          headers: { [SOCKET_ADDRESS_HEADER]: addr, "x-forwarded-for": `198.51.100.${n++}`, "x-real-ip": `198.51.100.${n++}` },
+        });
       expect((await from(ip)).status).toBe(201);
       expect((await from(ip)).status).toBe(201);
       const limited = await from(ip);
       expect(limited.status).toBe(429);
       expect(limited.json.error).toMatchObject({ code: "rate_limited" });
       expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
-      expect((await from(`${ip}-other`)).status).toBe(201);
+      expect((await from(otherIp)).status).toBe(201);
     } finally {
       delete process.env.RATE_LIMIT_SIGNUP_PER_HOUR;
+      delete process.env.PARTNERSMY_SOCKET_ADDRESS_HEADER;
       resetConfigForTests();
     }
   });

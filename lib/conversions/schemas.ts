@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { prefixedId, timestamp } from "@/lib/api/schemas";
+import { idFormat } from "@/lib/ids";
 import { programId } from "@/lib/programs/schemas";
 
 const noNul = /^[^\u0000]*$/;
@@ -9,7 +10,7 @@ export const MAX_AMOUNT = 1_000_000_000_000;
 
 export const createConversionInput = z.object({
   programId,
-  affiliateId: z.string().regex(/^acct_[0-9a-z]{1,40}$/, "Not an account id (acct_…): use the affiliate's account id."),
+  affiliateId: z.string().regex(idFormat("account"), "Not an account id (acct_…): use the affiliate's account id."),
   amount: z
     .number("Give the amount in minor units, e.g. 4999 for 49.99.")
     .int("Give the amount in minor units (an integer), e.g. 4999 for 49.99.")
@@ -30,7 +31,7 @@ export const rejectConversionInput = z.object({
 export type RejectConversionInput = z.infer<typeof rejectConversionInput>;
 
 /** The shape of our ids; a path id that is not one cannot name a conversion, so it is a 404. */
-export const conversionIdFormat = /^conv_[0-9a-z]{1,40}$/;
+export const conversionIdFormat = idFormat("conversion");
 
 // Responses (serializers return `z.input`; see lib/api/schemas.ts).
 export const conversionResponse = z

@@ -1,8 +1,10 @@
+import "server-only";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { getConfig } from "@/lib/config";
+import { processSlot } from "@/lib/singleton";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -20,16 +22,20 @@ export interface DbHandle {
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
 
-// One database per process, kept on globalThis: Next.js may load this module more than once
-// (instrumentation, route bundles, dev hot reload) and PGlite must never be opened twice.
-const store = globalThis as unknown as { __pmDb?: Promise<DbHandle> };
+// One database per process: Next.js may load this module more than once (instrumentation,
+// route bundles, dev hot reload) and PGlite must never be opened twice.
+const current = processSlot("db");
 
 export function getDbHandle(): Promise<DbHandle> {
-  store.__pmDb ??= openDatabase().catch((err) => {
-    store.__pmDb = undefined;
-    throw err;
-  });
-  return store.__pmDb;
+  let handle = current.get();
+  if (!handle) {
+    handle = openDatabase().catch((err) => {
+      current.set(undefined);
+      throw err;
+    });
+    current.set(handle);
+  }
+  return handle;
 }
 
 export async function getDb(): Promise<Db> {
@@ -37,8 +43,8 @@ export async function getDb(): Promise<Db> {
 }
 
 export async function closeDb(): Promise<void> {
-  const handle = store.__pmDb;
-  store.__pmDb = undefined;
+  const handle = current.get();
+  current.set(undefined);
   if (handle) await (await handle).close();
 }
 

@@ -41,9 +41,22 @@ export const users = pgTable(
     email: text("email").notNull(), // stored lower-cased
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
+    // "Sign out everywhere": sessions that began before this are over (lib/auth/sessions.ts).
+    sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
+);
+
+// Sessions ended by signing out, until their cookie would have expired anyway.
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(), // the `sid` inside the session JWT
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("revoked_sessions_user_idx").on(t.userId)],
 );
 
 // Only the SHA-256 of a key is kept; `prefix` is what the dashboard shows to tell keys apart.
@@ -147,8 +160,12 @@ export const webhooks = pgTable(
     events: text("events").array().notNull(),
     enabled: boolean("enabled").notNull().default(true),
     disabledReason: text("disabled_reason"),
-    // Deliveries in a row that exhausted their retries; reset by any success.
-    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    // Health (lib/webhooks/endpoint-policy.ts): when the current failing stretch began (the first
+    // exhausted delivery after a success; null while healthy), the newest exhausted delivery's
+    // error, and when the "about to be disabled" notice went out for this stretch.
+    failingSince: timestamp("failing_since", { withTimezone: true }),
+    lastError: text("last_error"),
+    disableWarnedAt: timestamp("disable_warned_at", { withTimezone: true }),
     secretRotatedAt: timestamp("secret_rotated_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -238,6 +255,33 @@ export const deliveryAttempts = pgTable(
   (t) => [uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.number)],
 );
 
+export const endpointNoticeKind = pgEnum("endpoint_notice_kind", ["failing", "disabling", "disabled", "recovered"]);
+
+// Outbox of operational notices (lib/webhooks/notices.ts): written in the transaction that changed
+// the endpoint's health, then mailed to the account's users and sent as an operational event after
+// the commit, so a mail failure loses nothing and never holds up delivery bookkeeping.
+export const endpointNotices = pgTable(
+  "endpoint_notices",
+  {
+    id: text("id").primaryKey(), // ntc_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    kind: endpointNoticeKind("kind").notNull(),
+    // The endpoint as it was at the change: url, failingSince, disablesAt, lastError, disabledReason.
+    details: jsonb("details").$type<Record<string, string | null>>().notNull(),
+    createdAt: createdAt(),
+    // The operational event (endpoint.*) enqueued for the account's other endpoints.
+    eventId: text("event_id"),
+    mailedAt: timestamp("mailed_at", { withTimezone: true }),
+    sendAttempts: integer("send_attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastSendError: text("last_send_error"),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [index("endpoint_notices_due_idx").on(t.nextAttemptAt).where(sql`${t.completedAt} is null`)],
+);
+
 export type Account = typeof accounts.$inferSelect;
 export type AccountKind = Account["kind"];
 export type User = typeof users.$inferSelect;
@@ -250,6 +294,7 @@ export type WebhookSecret = typeof webhookSecrets.$inferSelect;
 export type Event = typeof events.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+export type EndpointNotice = typeof endpointNotices.$inferSelect;
 
 // --- Rate limiting -------------------------------------------------------------------------
 
@@ -263,4 +308,17 @@ export const rateLimits = pgTable(
     resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);
+
+// Failed sign-ins per email (lib/auth/sign-in-throttle.ts): past a few, each further attempt
+// waits longer. Keyed by a hash of the email, so unknown emails behave exactly like real ones.
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    key: text("key").primaryKey(), // sha256 of the lower-cased email
+    failures: integer("failures").notNull(),
+    lastFailedAt: timestamp("last_failed_at", { withTimezone: true }).notNull(),
+    blockedUntil: timestamp("blocked_until", { withTimezone: true }),
+  },
+  (t) => [index("sign_in_failures_last_idx").on(t.lastFailedAt)],
 );

@@ -10,9 +10,14 @@ export function documentedDefaults() {
     attempts: maxAttempts(config.retryDelaysMs),
     jitterPercent: Math.round(JITTER * 100),
     timeoutMs: config.timeoutMs,
-    disableAfterFailures: config.disableAfterFailures,
+    connectTimeoutMs: config.connectTimeoutMs,
+    firstByteTimeoutMs: config.firstByteTimeoutMs,
+    disableAfterMs: config.disableAfterMs,
     maxRetryAfterMs: config.maxRetryAfterMs,
     apiKeyPerMinute: config.rateLimits.apiKeyPerMinute,
+    apiKeyFailuresPerMinute: config.rateLimits.apiKeyFailuresPerMinute,
     signUpPerHour: config.rateLimits.signUpPerHour,
+    testSendsPerMinute: config.rateLimits.testSendsPerMinute,
+    rotationsPerHour: config.rateLimits.rotationsPerHour,
   };
 }

@@ -61,8 +61,11 @@ export function routeErrors(route: RouteDoc): Array<[ErrorCode, string]> {
   }
   if (route.auth === "apiKey") {
     out.set("unauthorized", "No API key, or a revoked or unknown one (a session cookie is not accepted here).");
-    const perMinute = documentedDefaults().apiKeyPerMinute;
-    out.set("rate_limited", `Too many requests with this API key (default ${perMinute} a minute); wait for Retry-After seconds.`);
+    const { apiKeyPerMinute, apiKeyFailuresPerMinute } = documentedDefaults();
+    out.set(
+      "rate_limited",
+      `Too many requests with this API key (default ${apiKeyPerMinute} a minute), or too many bad keys from this address (default ${apiKeyFailuresPerMinute} a minute); wait for Retry-After seconds.`,
+    );
   }
   for (const [code, text] of Object.entries(route.errors ?? {})) {
     if (isErrorCode(code) && text) out.set(code, out.has(code) ? `${out.get(code)} Or: ${text}` : text);

@@ -136,6 +136,9 @@ export const ROUTES: RouteDoc[] = [
     body: createApiKeyInput,
     example: { name: "Production server" },
     success: { status: 201, description: "Created.", schema: createdApiKeyResponse },
+    errors: {
+      conflict: "The account already has the most active API keys allowed (`details.maxActiveKeys`, default 20); revoke one first.",
+    },
   },
   {
     method: "DELETE",
@@ -220,13 +223,16 @@ export const ROUTES: RouteDoc[] = [
     tag: "Webhooks",
     summary: "Rotate the signing secret",
     description:
-      "Returns a new secret. Until `previousSecretExpiresAt` every delivery is signed with both the new and the old secret (one signature each, newest first), so you can deploy the new secret without missing a delivery.",
+      "Returns a new secret. Until `previousSecretExpiresAt` every delivery is signed with both the new and the old secret (one signature each, newest first), so you can deploy the new secret without missing a delivery. At most two secrets are valid at any time: rotating during a grace period ends the older previous secret at once (`endedPreviousSecrets`).",
     auth: "session",
     pathParams: webhookId,
     body: rotateSecretInput,
     example: { gracePeriodSeconds: 86400 },
     success: { status: 200, description: "The new secret.", schema: rotatedSecretResponse },
-    errors: { not_found: "No such endpoint in your account." },
+    errors: {
+      not_found: "No such endpoint in your account.",
+      rate_limited: "Too many rotations of this endpoint (default 10 an hour); wait for Retry-After seconds.",
+    },
   },
   {
     method: "POST",
@@ -238,7 +244,11 @@ export const ROUTES: RouteDoc[] = [
     auth: "session",
     pathParams: webhookId,
     success: { status: 202, description: "Queued.", schema: testEventResponse },
-    errors: { not_found: "No such endpoint in your account.", conflict: "The endpoint is disabled." },
+    errors: {
+      not_found: "No such endpoint in your account.",
+      conflict: "The endpoint is disabled.",
+      rate_limited: "Too many test events for this account (default 20 a minute); wait for Retry-After seconds.",
+    },
     emits: ["conversion.created"],
   },
   {
@@ -317,7 +327,11 @@ export const ROUTES: RouteDoc[] = [
     body: sendTestEventInput,
     example: {},
     success: { status: 202, description: "The payload sent and the deliveries queued.", schema: testEventResponse },
-    errors: { not_found: "`webhookId` names no endpoint of yours.", conflict: "That endpoint is disabled." },
+    errors: {
+      not_found: "`webhookId` names no endpoint of yours.",
+      conflict: "That endpoint is disabled.",
+      rate_limited: "Too many test events for this account (default 20 a minute); wait for Retry-After seconds.",
+    },
     emits: ["conversion.created"],
   },
   {

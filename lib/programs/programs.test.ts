@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/programs/route";
 import { closeDb, getDb } from "@/lib/db";
+import { idPattern } from "@/lib/ids";
 import { callRoute, createTestAccount } from "@/lib/testing/fixtures";
 
 // Open the database (PGlite starts in seconds) before the first test's clock runs.
@@ -19,7 +20,7 @@ describe("POST /api/v1/programs", () => {
     });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ name: "Summer sale", commissionRate: 12.5, advertiserId: advertiser.account.id });
-    expect(res.json.id).toMatch(/^prg_[0-9a-z]{20}$/);
+    expect(res.json.id).toMatch(idPattern("program"));
   });
 
   it("leaves the commission rate empty when not given", async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { listOf, prefixedId, timestamp } from "@/lib/api/schemas";
+import { idFormat } from "@/lib/ids";
 
 // Text a person typed: trimmed, bounded, and never a NUL (PostgreSQL text cannot hold one).
 const label = (max: number, message: string) =>
@@ -23,7 +24,7 @@ export const listProgramsQuery = z.object({
 export type ListProgramsQuery = z.infer<typeof listProgramsQuery>;
 
 /** The shape of our ids; a path id that is not one cannot name a program, so it is a 404. */
-export const programIdFormat = /^prg_[0-9a-z]{1,40}$/;
+export const programIdFormat = idFormat("program");
 export const programId = z.string().regex(programIdFormat, "Not a program id (prg_…).");
 
 // Responses (serializers return `z.input`; see lib/api/schemas.ts).

@@ -1,8 +1,11 @@
+import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getDbHandle, pgliteLocation } from "@/lib/db";
 import { seedDemoData } from "@/lib/demo/seed";
 import { log } from "@/lib/log";
+import { processSlot } from "@/lib/singleton";
 import { describeDeliveryEngine, startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
+import { startNoticeSchedule, stopNoticeSchedule } from "@/lib/webhooks/notices";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
 
 /**
@@ -27,19 +30,23 @@ export async function startServer(): Promise<void> {
 
   log.info(`webhook delivery engine: ${describeDeliveryEngine()}`);
   await startDeliveryEngine();
-  // Retention: the inngest engine has its prune-deliveries cron; the embedded one a timer here.
-  if (config.engine === "embedded") startRetentionSchedule();
+  // Retention and endpoint notices: the inngest engine has crons (prune-deliveries,
+  // check-endpoint-health); the embedded one timers here.
+  if (config.engine === "embedded") {
+    startRetentionSchedule();
+    startNoticeSchedule();
+  }
   stopWorkerOnShutdown();
 }
 
 // Finish attempts in flight and hand back unstarted claims before the process goes.
 function stopWorkerOnShutdown() {
-  const flag = globalThis as unknown as { __pmShutdownHooked?: boolean };
-  if (flag.__pmShutdownHooked) return;
-  flag.__pmShutdownHooked = true;
+  const hooked = processSlot("shutdownHooked");
+  if (hooked.get()) return;
+  hooked.set(true);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      Promise.all([stopDeliveryEngine(), stopRetentionSchedule()])
+      Promise.all([stopDeliveryEngine(), stopRetentionSchedule(), stopNoticeSchedule()])
         .catch((err) => log.error("stopping the delivery worker failed", { err }))
         .finally(() => process.exit(0));
     });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
-import { deliveries, webhooks } from "@/lib/db/schema";
+import { deliveries, endpointNotices, webhooks } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import {
@@ -16,11 +16,12 @@ import {
 import { recordAttempt, type FinishedAttempt } from "./attempt-recorder";
 
 // The bookkeeping writer on its own: attempts that finish together are written in one batch,
-// each row under its own guard, and the endpoint's failure streak follows the order in which
-// they finished. (The state machine's tests cover it one attempt at a time.)
+// each row under its own guard, and the endpoint rule sees their outcomes in the order in which
+// they finished, on the endpoint row as locked. (The rule itself is table-tested in
+// endpoint-policy.test.ts; the state machine's tests cover it one attempt at a time.)
 
 const OWNER = "recorder-test";
-const LIMIT = 3;
+const WINDOW = 60_000;
 let accountId: string;
 
 beforeAll(() => {
@@ -32,11 +33,11 @@ beforeEach(async () => {
 });
 afterAll(closeDb);
 
-/** An endpoint with `count` pending deliveries leased to OWNER, and its current streak. */
-async function leasedDeliveries(count: number, streak = 0) {
+/** An endpoint with `count` pending deliveries leased to OWNER, failing since `failingSince` (null: healthy). */
+async function leasedDeliveries(count: number, failingSince: Date | null = null) {
   const { webhookId } = await createTestWebhook(accountId, "https://receiver.example/hook");
   const db = await getDb();
-  await db.update(webhooks).set({ consecutiveFailures: streak }).where(eq(webhooks.id, webhookId));
+  await db.update(webhooks).set({ failingSince }).where(eq(webhooks.id, webhookId));
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     // The account's other endpoints get the event too; keep this endpoint's delivery.
@@ -65,9 +66,8 @@ function finished(webhookId: string, deliveryId: string, outcome: Outcome, at: n
     status: outcome === "retry" ? "pending" : failed ? "failed" : "succeeded",
     nextAttemptAt: outcome === "retry" ? new Date(at + 60_000) : null,
     finishedAt,
-    endpoint: { succeeded: "reset_streak", retry: "none", exhausted: "count_failure", gone: "gone" }[outcome] as FinishedAttempt["endpoint"],
-    disabledReason: outcome === "gone" ? "gone reason" : outcome === "exhausted" ? "limit reason" : null,
-    disableAfterFailures: LIMIT,
+    endpoint: ({ succeeded: "succeeded", retry: null, exhausted: "exhausted", gone: "gone" } as const)[outcome],
+    policy: { disableAfterMs: WINDOW },
     attempt: {
       id: newId("attempt"),
       number: 1,
@@ -96,6 +96,13 @@ async function recordTogether(attempts: FinishedAttempt[]) {
 function recordInOrder(webhookId: string, ids: string[], outcomes: Outcome[]) {
   const t = Date.now();
   return recordTogether(outcomes.map((outcome, i) => finished(webhookId, ids[i]!, outcome, t + i)));
+}
+
+/** The notices written for an endpoint, oldest first. */
+async function noticesOf(webhookId: string) {
+  const db = await getDb();
+  const rows = await db.select().from(endpointNotices).where(eq(endpointNotices.webhookId, webhookId));
+  return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map((n) => n.kind);
 }
 
 describe("recordAttempt", () => {
@@ -161,45 +168,76 @@ describe("recordAttempt", () => {
     expect(await getAttempts(ids[0]!)).toHaveLength(1);
   });
 
-  it("keeps only the failures after the last success in the endpoint's streak", async () => {
-    const { webhookId, ids } = await leasedDeliveries(4, 1);
-    await recordInOrder(webhookId, ids, ["exhausted", "succeeded", "exhausted", "exhausted"]);
-    // 1 + 1 failure before the success stayed under the limit of 3; 2 after it.
-    expect(await getWebhook(webhookId)).toMatchObject({ consecutiveFailures: 2, enabled: true, disabledReason: null });
+  it("starts the failing stretch at the first exhausted delivery, with its error, and writes one failing notice", async () => {
+    const { webhookId, ids } = await leasedDeliveries(2);
+    const t = Date.now();
+    await recordTogether([finished(webhookId, ids[0]!, "exhausted", t), finished(webhookId, ids[1]!, "exhausted", t + 1)]);
+    const hook = await getWebhook(webhookId);
+    expect(hook).toMatchObject({ enabled: true, lastError: "Receiver answered HTTP 500", disableWarnedAt: null });
+    expect(hook.failingSince?.getTime()).toBe(t);
+    expect(await noticesOf(webhookId)).toEqual(["failing"]);
   });
 
-  it("adds a batch without successes to the streak the endpoint already had, and disables it at the limit", async () => {
-    const { webhookId, ids } = await leasedDeliveries(2, 1);
+  it("ends the failing stretch at a success in the batch; a failure after it starts a new one", async () => {
+    const { webhookId, ids } = await leasedDeliveries(4, new Date(Date.now() - 10_000));
+    const t = Date.now();
+    await recordInOrder(webhookId, ids, ["exhausted", "succeeded", "exhausted", "exhausted"]);
+    const hook = await getWebhook(webhookId);
+    expect(hook.enabled).toBe(true);
+    expect(hook.failingSince!.getTime()).toBeGreaterThanOrEqual(t + 2);
+    expect(await noticesOf(webhookId)).toEqual(["recovered", "failing"]);
+  });
+
+  it("disables the endpoint when a delivery exhausts WEBHOOK_DISABLE_AFTER after the stretch began", async () => {
+    const since = new Date(Date.now() - WINDOW - 1);
+    const { webhookId, ids } = await leasedDeliveries(2, since);
     const t = Date.now();
     await recordTogether([finished(webhookId, ids[0]!, "exhausted", t), finished(webhookId, ids[1]!, "exhausted", t + 7)]);
     const hook = await getWebhook(webhookId);
-    expect(hook).toMatchObject({ consecutiveFailures: 3, enabled: false, disabledReason: "limit reason" });
+    expect(hook).toMatchObject({ enabled: false, failingSince: since });
+    expect(hook.disabledReason).toMatch(/every delivery failed for 1 minute/);
     expect(hook.updatedAt.getTime()).toBe(t + 7);
+    expect(await noticesOf(webhookId)).toEqual(["disabled"]);
   });
 
-  it("disables the endpoint when the limit was reached before a later success in the same batch", async () => {
-    const { webhookId, ids } = await leasedDeliveries(3, 2);
+  it("keeps an endpoint disabled in a batch when a later success finishes after the window was reached", async () => {
+    const { webhookId, ids } = await leasedDeliveries(3, new Date(Date.now() - WINDOW));
     await recordInOrder(webhookId, ids, ["exhausted", "succeeded", "retry"]);
-    expect(await getWebhook(webhookId)).toMatchObject({ consecutiveFailures: 0, enabled: false, disabledReason: "limit reason" });
+    expect(await getWebhook(webhookId)).toMatchObject({ enabled: false });
+    expect(await noticesOf(webhookId)).toEqual(["disabled"]);
   });
 
-  it("resets the streak on a success, and leaves an endpoint without a streak unwritten", async () => {
-    const failing = await leasedDeliveries(1, 2);
-    const healthy = await leasedDeliveries(1, 0);
+  it("warns once when a failure arrives past halfway through the window", async () => {
+    const { webhookId, ids } = await leasedDeliveries(2, new Date(Date.now() - WINDOW / 2));
+    await recordInOrder(webhookId, ids, ["exhausted", "exhausted"]);
+    const hook = await getWebhook(webhookId);
+    expect(hook.enabled).toBe(true);
+    expect(hook.disableWarnedAt).not.toBeNull();
+    expect(await noticesOf(webhookId)).toEqual(["disabling"]);
+  });
+
+  it("recovers a failing endpoint on a success, and leaves a healthy endpoint unwritten", async () => {
+    const failing = await leasedDeliveries(1, new Date(Date.now() - 5_000));
+    const healthy = await leasedDeliveries(1);
     const before = (await getWebhook(healthy.webhookId)).updatedAt;
     const t = Date.now();
     await recordTogether([
       finished(failing.webhookId, failing.ids[0]!, "succeeded", t),
       finished(healthy.webhookId, healthy.ids[0]!, "succeeded", t + 1),
     ]);
-    expect(await getWebhook(failing.webhookId)).toMatchObject({ consecutiveFailures: 0, enabled: true });
-    expect(await getWebhook(healthy.webhookId)).toMatchObject({ consecutiveFailures: 0, enabled: true, updatedAt: before });
+    expect(await getWebhook(failing.webhookId)).toMatchObject({ failingSince: null, enabled: true });
+    expect(await noticesOf(failing.webhookId)).toEqual(["recovered"]);
+    expect(await getWebhook(healthy.webhookId)).toMatchObject({ failingSince: null, enabled: true, updatedAt: before });
+    expect(await noticesOf(healthy.webhookId)).toEqual([]);
   });
 
-  it("disables the endpoint on 410 Gone with the gone reason, without counting it in the streak", async () => {
-    const { webhookId, ids } = await leasedDeliveries(2, 0);
+  it("disables the endpoint on 410 Gone at once, and later outcomes in the batch leave it as it is", async () => {
+    const { webhookId, ids } = await leasedDeliveries(2);
     await recordInOrder(webhookId, ids, ["gone", "exhausted"]);
-    expect(await getWebhook(webhookId)).toMatchObject({ consecutiveFailures: 1, enabled: false, disabledReason: "gone reason" });
+    const hook = await getWebhook(webhookId);
+    expect(hook).toMatchObject({ enabled: false, failingSince: null });
+    expect(hook.disabledReason).toMatch(/410 Gone/);
+    expect(await noticesOf(webhookId)).toEqual(["disabled"]);
   });
 
   it("stores a receiver's answer that PostgreSQL text cannot hold (NUL, a lone surrogate)", async () => {

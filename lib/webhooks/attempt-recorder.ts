@@ -1,10 +1,17 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "@/lib/db";
+import { getDb, type Tx } from "@/lib/db";
 import { isTransientDbError } from "@/lib/db/errors";
+import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/singleton";
+import { decideEndpoint, type EndpointHealth, type EndpointOutcome, type EndpointPolicy } from "./endpoint-policy";
+import { noticeDetails, requestNoticeDispatch } from "./notices";
 
-// Writes the bookkeeping of finished attempts: move the delivery, insert the attempt, update the
-// endpoint. Attempts that finish while a write is in flight go together in the next write (group
+// Writes the bookkeeping of finished attempts: move the delivery, insert the attempt, and apply
+// the endpoint rule (endpoint-policy.ts) to the endpoints the outcomes concern, with the notices
+// it decides into the notice outbox. This module decides nothing itself: the delivery's new
+// state comes from the state machine (delivery.ts), the endpoint's from the pure rule, run here
+// on the endpoint rows as locked inside the same transaction. Attempts that finish while a write is in flight go together in the next write (group
 // commit): one statement and one commit for many attempts, which is what lets the engine keep up
 // with its receivers. An attempt that finishes alone is written at once, so latency stays low.
 //
@@ -25,11 +32,10 @@ export interface FinishedAttempt {
   status: "pending" | "succeeded" | "failed";
   nextAttemptAt: Date | null;
   finishedAt: Date;
-  /** What the outcome does to the endpoint. */
-  endpoint: "none" | "reset_streak" | "count_failure" | "gone";
-  /** Shown on the endpoint when this outcome disables it. */
-  disabledReason: string | null;
-  disableAfterFailures: number;
+  /** What the outcome says about the endpoint (endpointOutcomeKind); null while the delivery goes on. */
+  endpoint: EndpointOutcome["kind"] | null;
+  /** The endpoint rule's settings (WEBHOOK_DISABLE_AFTER). */
+  policy: EndpointPolicy;
   attempt: {
     id: string;
     number: number;
@@ -54,7 +60,7 @@ type Waiting = {
   reject: (err: unknown) => void;
 };
 
-class AttemptRecorder {
+export class AttemptRecorder {
   private readonly waiting: Waiting[] = [];
   private writing = false;
 
@@ -98,7 +104,9 @@ class AttemptRecorder {
   private async write(batch: Waiting[]) {
     try {
       const giveUpAt = Math.max(...batch.map((w) => w.giveUpAt));
-      const recorded = await withRetry(() => writeBatch(batch.map((w) => w.attempt)), giveUpAt);
+      const { recorded, notices } = await withRetry(() => writeBatch(batch.map((w) => w.attempt)), giveUpAt);
+      // Mail and operational events go out after the commit, never inside the transaction.
+      requestNoticeDispatch(notices);
       for (const w of batch) w.resolve(recorded.has(w.attempt.deliveryId));
     } catch (err) {
       // Not a passing database problem, so something in the rows: write them one by one, so a
@@ -112,16 +120,14 @@ class AttemptRecorder {
   }
 }
 
-// Per process, like the db: Next.js may load this module more than once.
-const store = globalThis as unknown as { __pmAttemptRecorder?: AttemptRecorder };
 
 /**
  * Write an attempt's outcome, batched with others finishing meanwhile. Resolves true when
  * recorded, false when the guard refused it; transient errors are retried for `retryForMs`.
  */
 export function recordAttempt(attempt: FinishedAttempt, retryForMs: number): Promise<boolean> {
-  store.__pmAttemptRecorder ??= new AttemptRecorder();
-  return store.__pmAttemptRecorder.record(attempt, retryForMs);
+  // Per process, like the db: Next.js may load this module more than once.
+  return processSingleton("attemptRecorder", () => new AttemptRecorder()).record(attempt, retryForMs);
 }
 
 async function withRetry<T>(write: () => Promise<T>, giveUpAt: number): Promise<T> {
@@ -137,9 +143,61 @@ async function withRetry<T>(write: () => Promise<T>, giveUpAt: number): Promise<
   }
 }
 
-/** One statement for the whole batch; returns the ids of the deliveries it recorded. */
-async function writeBatch(batch: FinishedAttempt[]): Promise<Set<string>> {
+/**
+ * One transaction per batch: one statement records the attempts under their guards and locks the
+ * endpoints whose health they may change; the rule runs on those rows; one more statement (only
+ * when something changed) writes the endpoints and their notices. Returns the ids recorded.
+ */
+async function writeBatch(batch: FinishedAttempt[]): Promise<{ recorded: Set<string>; notices: string[] }> {
   const db = await getDb();
+  return db.transaction(async (tx) => {
+    const { recorded, endpoints } = await recordAndLock(tx, batch);
+    const changes: EndpointChange[] = [];
+    const notices: NoticeRow[] = [];
+    for (const endpoint of endpoints) {
+      // In the order the attempts finished: a success ends a failing stretch only from then on.
+      const mine = batch.filter((a) => a.webhookId === endpoint.id && a.endpoint && recorded.has(a.deliveryId));
+      if (mine.length === 0) continue;
+      const policy = mine.at(-1)!.policy;
+      const decision = decideEndpoint(endpoint.health, mine.map(endpointOutcome), policy);
+      if (!decision.changed) continue;
+      const next = decision.next;
+      changes.push({
+        id: endpoint.id,
+        account_id: endpoint.accountId,
+        enabled: next.enabled,
+        disabled_reason: next.disabledReason,
+        failing_since: next.failingSince?.toISOString() ?? null,
+        last_error: next.lastError === null ? null : storableText(next.lastError),
+        disable_warned_at: next.disableWarnedAt?.toISOString() ?? null,
+        at: mine.at(-1)!.finishedAt.toISOString(),
+      });
+      for (const notice of decision.notices) {
+        notices.push({
+          id: newId("notice"),
+          account_id: endpoint.accountId,
+          webhook_id: endpoint.id,
+          kind: notice.kind,
+          details: noticeDetails(endpoint.url, next, policy),
+          created_at: notice.at.toISOString(),
+        });
+      }
+    }
+    if (changes.length > 0) await writeEndpoints(tx, changes, notices);
+    return { recorded, notices: notices.map((n) => n.id) };
+  });
+}
+
+function endpointOutcome(a: FinishedAttempt): EndpointOutcome {
+  if (a.endpoint === "succeeded") return { kind: "succeeded", at: a.finishedAt };
+  const error = a.attempt.error ?? (a.attempt.statusCode === null ? "No answer" : `Receiver answered HTTP ${a.attempt.statusCode}`);
+  return { kind: a.endpoint!, at: a.finishedAt, error };
+}
+
+type LockedEndpoint = { id: string; accountId: string; url: string; health: EndpointHealth };
+
+/** Moves the deliveries and inserts their attempts under their guards; locks the endpoints concerned. */
+async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ recorded: Set<string>; endpoints: LockedEndpoint[] }> {
   const rows = batch.map((a, seq) => ({
     seq,
     delivery_id: a.deliveryId,
@@ -151,8 +209,6 @@ async function writeBatch(batch: FinishedAttempt[]): Promise<Set<string>> {
     next_attempt_at: a.nextAttemptAt?.toISOString() ?? null,
     finished_at: a.finishedAt.toISOString(),
     endpoint: a.endpoint,
-    disabled_reason: a.disabledReason,
-    disable_after: a.disableAfterFailures,
     attempt_id: a.attempt.id,
     number: a.attempt.number,
     started_at: a.attempt.startedAt.toISOString(),
@@ -163,17 +219,17 @@ async function writeBatch(batch: FinishedAttempt[]): Promise<Set<string>> {
     headers: a.attempt.requestHeaders,
   }));
 
-  // Endpoint bookkeeping follows the order in which attempts finished (seq): a success resets
-  // the failure streak, so `run` numbers the stretches between successes and only failures
-  // after the last success carry over. An endpoint is disabled when any stretch (counting the
-  // streak it already had, for the first) reaches the limit, or on 410 Gone.
-  const result = await db.execute(sql`
+  // Endpoints are locked (in id order, so two writers cannot deadlock on them) only when the rule
+  // may change them: an exhausted or gone delivery, or a success while failing. A success to a
+  // healthy endpoint locks nothing: a lock per success would serialise every delivery to one
+  // endpoint on its row. A disabled endpoint stays as it is until its owner re-enables it.
+  const result = await tx.execute(sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
         seq int, delivery_id text, account_id text, webhook_id text, owner text, expected_count int,
         status delivery_status, next_attempt_at timestamptz, finished_at timestamptz, endpoint text,
-        disabled_reason text, disable_after int, attempt_id text, number int, started_at timestamptz,
-        duration_ms int, status_code int, error text, excerpt text, headers jsonb)
+        attempt_id text, number int, started_at timestamptz, duration_ms int, status_code int, error text,
+        excerpt text, headers jsonb)
     ),
     moved as (
       update deliveries d set
@@ -200,53 +256,86 @@ async function writeBatch(batch: FinishedAttempt[]): Promise<Set<string>> {
       from recorded
       returning delivery_id
     ),
-    outcome as (
-      select webhook_id, account_id, endpoint, disabled_reason, disable_after, finished_at,
-        count(*) filter (where endpoint = 'reset_streak') over (partition by webhook_id order by seq) as run
-      from recorded where endpoint <> 'none'
+    concerned as (
+      select webhook_id, account_id, bool_or(endpoint <> 'succeeded') as failed
+      from recorded where endpoint is not null group by webhook_id, account_id
     ),
-    stretch as (
-      select webhook_id, account_id, run, count(*) filter (where endpoint = 'count_failure') as failures,
-        max(disabled_reason) filter (where endpoint = 'gone') as gone_reason,
-        max(disabled_reason) filter (where endpoint = 'count_failure') as limit_reason,
-        max(disable_after) as disable_after, max(finished_at) as at
-      from outcome group by webhook_id, account_id, run
-    ),
-    change as (
-      select webhook_id, account_id,
-        max(run) > 0 as any_success,
-        coalesce(max(failures) filter (where run = 0), 0) as head,
-        (array_agg(failures order by run desc))[1] as tail,
-        coalesce(max(failures) filter (where run > 0), 0) as longest_after_success,
-        max(gone_reason) as gone_reason, max(limit_reason) as limit_reason,
-        max(disable_after) as disable_after, max(at) as at
-      from stretch group by webhook_id, account_id
-    ),
-    endpoint as (
-      -- The limit is checked against the row as locked (another process may have moved it).
+    locked as (
+      select w.id, w.account_id, w.url, w.enabled, w.disabled_reason, w.failing_since, w.last_error, w.disable_warned_at
+      from webhooks w join concerned c on c.webhook_id = w.id and c.account_id = w.account_id
+      where w.enabled and (c.failed or w.failing_since is not null)
+      order by w.id
+      for update of w
+    )
+    select
+      (select coalesce(json_agg(delivery_id), '[]'::json) from attempt) as recorded,
+      (select coalesce(json_agg(l), '[]'::json) from locked l) as endpoints`);
+  const [row] = rowsOf(result);
+  const recorded = new Set(jsonArray(row?.recorded).map(String));
+  const endpoints = jsonArray(row?.endpoints).map((e): LockedEndpoint => {
+    const w = e as Record<string, unknown>;
+    return {
+      id: String(w.id),
+      accountId: String(w.account_id),
+      url: String(w.url),
+      health: {
+        enabled: Boolean(w.enabled),
+        disabledReason: w.disabled_reason === null ? null : String(w.disabled_reason),
+        failingSince: dateOrNull(w.failing_since),
+        lastError: w.last_error === null ? null : String(w.last_error),
+        disableWarnedAt: dateOrNull(w.disable_warned_at),
+      },
+    };
+  });
+  return { recorded, endpoints };
+}
+
+type EndpointChange = {
+  id: string;
+  account_id: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  last_error: string | null;
+  disable_warned_at: string | null;
+  at: string;
+};
+type NoticeRow = { id: string; account_id: string; webhook_id: string; kind: string; details: Record<string, string | null>; created_at: string };
+
+/** The rule's decisions for the locked endpoints, and the notices they are due, in one statement. */
+async function writeEndpoints(tx: Tx, changes: EndpointChange[], notices: NoticeRow[]) {
+  await tx.execute(sql`
+    with changed as (
       update webhooks w set
-        consecutive_failures = case when c.any_success then c.tail else w.consecutive_failures + c.head end,
-        enabled = w.enabled and c.gone_reason is null
-          and w.consecutive_failures + c.head < c.disable_after and c.longest_after_success < c.disable_after,
-        disabled_reason = case
-          when not w.enabled then w.disabled_reason
-          when c.gone_reason is not null then c.gone_reason
-          when w.consecutive_failures + c.head >= c.disable_after or c.longest_after_success >= c.disable_after
-            then c.limit_reason
-          else w.disabled_reason end,
+        enabled = c.enabled,
+        disabled_reason = c.disabled_reason,
+        failing_since = c.failing_since,
+        last_error = c.last_error,
+        disable_warned_at = c.disable_warned_at,
         -- updated_at tracks the endpoint's settings: it moves only when the engine disables it.
-        updated_at = case when w.enabled and (c.gone_reason is not null
-            or w.consecutive_failures + c.head >= c.disable_after or c.longest_after_success >= c.disable_after)
-          then c.at else w.updated_at end
-      from change c
-      where w.id = c.webhook_id and w.account_id = c.account_id
-        -- A success with no streak to reset writes nothing: a write per success would serialise
-        -- every delivery to one endpoint on its row lock.
-        and (c.gone_reason is not null or c.head > 0 or c.longest_after_success > 0 or w.consecutive_failures <> 0)
+        updated_at = case when w.enabled and not c.enabled then c.at else w.updated_at end
+      from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
+        id text, account_id text, enabled boolean, disabled_reason text, failing_since timestamptz,
+        last_error text, disable_warned_at timestamptz, at timestamptz)
+      where w.id = c.id and w.account_id = c.account_id
       returning w.id
     )
-    select delivery_id from attempt`);
-  return new Set(rowsOf(result).map((r) => String(r.delivery_id)));
+    -- Due at once (next_attempt_at defaults to the database's now); created_at is the change's time.
+    insert into endpoint_notices (id, account_id, webhook_id, kind, details, created_at)
+    select n.id, n.account_id, n.webhook_id, n.kind::endpoint_notice_kind, n.details, n.created_at
+    from jsonb_to_recordset(${JSON.stringify(notices)}::jsonb) as n(
+      id text, account_id text, webhook_id text, kind text, details jsonb, created_at timestamptz)
+    where n.webhook_id in (select id from changed)`);
+}
+
+function dateOrNull(v: unknown): Date | null {
+  return v === null || v === undefined ? null : new Date(String(v));
+}
+
+/** A json column: parsed by the driver (postgres.js, PGlite), or text. */
+function jsonArray(v: unknown): unknown[] {
+  const parsed = typeof v === "string" ? JSON.parse(v) : v;
+  return Array.isArray(parsed) ? parsed : [];
 }
 
 /** PostgreSQL text holds neither NUL nor lone surrogates; a receiver's answer may. */

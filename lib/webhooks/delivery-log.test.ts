@@ -200,6 +200,20 @@ describe("browsing deliveries", () => {
     expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ code: "unprocessable" }));
   });
 
+  // Well-formed cursors whose date PostgreSQL cannot hold exactly answered 500 (issue 10, item 4).
+  it.each(["0000-01-01T00:00:00.000000Z", "2026-02-30T00:00:00.000000Z", "1969-12-31T23:59:59.999999Z", "2026-01-01T23:59:60.000000Z"])(
+    "a cursor encoding %s is a 422 naming the cursor, not a database error",
+    async (createdAt) => {
+      const { accountId, hook } = await accountWithWebhook();
+      await deliver(accountId, hook.id);
+      const cursor = encodeCursor(createdAt, "dlv_abc123");
+      await expect(listDeliveries(accountId, hook.id, query({ cursor }))).rejects.toMatchObject({
+        code: "unprocessable",
+        details: { fieldErrors: { cursor: [expect.stringMatching(/cursor is not valid/)] } },
+      });
+    },
+  );
+
   it("a cursor round-trips", () => {
     const cursor = encodeCursor("2026-01-15T10:30:00.123456Z", "dlv_abc123");
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -354,6 +368,12 @@ describe("retrying every failed delivery", () => {
     expect(retryFailedInput.safeParse({ since: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" }).success).toBe(false);
     expect(retryFailedInput.safeParse({ webhookId: 5 }).success).toBe(false);
     expect(retryFailedInput.safeParse({ since: "2026-01-01T00:00:00+02:00" }).success).toBe(true);
+    // Dates PostgreSQL cannot hold exactly answered 500 (issue 10, item 4): 422 on the field now.
+    for (const [field, value] of [["since", "0000-01-01T00:00:00Z"], ["until", "2026-02-30T00:00:00Z"], ["since", "+275760-09-13T00:00:00Z"]]) {
+      const parsed = retryFailedInput.safeParse({ [field!]: value });
+      expect(parsed.success, `${field} ${value}`).toBe(false);
+      expect(parsed.error?.issues.map((i) => i.path.join("."))).toEqual([field]);
+    }
   });
 });
 

@@ -1,9 +1,12 @@
-import { and, count, desc, eq, gte, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { clientDateTime } from "@/lib/api/date-time";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { deliveries, deliveryAttempts, events, webhooks, type Delivery, type DeliveryAttempt } from "@/lib/db/schema";
+import { idFormat } from "@/lib/ids";
 
 type DeliveryStatus = Delivery["status"];
+import { requeueDeliveries } from "./delivery";
 import { wakeDeliveryEngine } from "./engine";
 import type { z } from "zod";
 import {
@@ -89,7 +92,7 @@ async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<Map<str
 }
 
 // The cursor is opaque to clients: base64url of "<created_at to the µs>|<delivery id>".
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(dlv_[0-9a-z]{1,64})$/;
+const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(.*)$/;
 
 export function encodeCursor(createdAtExact: string, id: string): string {
   return Buffer.from(`${createdAtExact}|${id}`, "utf8").toString("base64url");
@@ -97,7 +100,8 @@ export function encodeCursor(createdAtExact: string, id: string): string {
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match || Number.isNaN(Date.parse(match[1]!))) {
+  // The date must be one PostgreSQL holds exactly (not 0000-01-01, not 2026-02-30): else a 500.
+  if (!match || !clientDateTime.safeParse(match[1]).success || !idFormat("delivery").test(match[2]!)) {
     throw new ApiError("unprocessable", "The request is invalid; see details.", {
       fieldErrors: { cursor: ["The cursor is not valid; start again from the first page."] },
       formErrors: [],
@@ -108,33 +112,14 @@ export function decodeCursor(cursor: string): { createdAt: string; id: string } 
 
 // --- Sending again ---------------------------------------------------------------------------
 
-// Back to pending with a fresh budget of attempts, due now. Earlier attempts stay and numbers
-// continue (budget_start = attempt_count); the id, and so the webhook-id header, stay the same.
-function requeue() {
-  const now = new Date();
-  return {
-    status: "pending" as const,
-    budgetStart: sql`${deliveries.attemptCount}`,
-    nextAttemptAt: now,
-    lockedBy: null,
-    lockedUntil: null,
-    completedAt: null,
-    lastError: null,
-    updatedAt: now,
-  };
-}
-
 /**
  * Send a finished delivery (failed or succeeded) again. A pending one is already on its way:
  * 409. For a disabled endpoint the replay is held like any other delivery until it is enabled.
  */
 export async function replayDelivery(accountId: string, deliveryId: string) {
   const db = await getDb();
-  const [row] = await db
-    .update(deliveries)
-    .set(requeue())
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, accountId), ne(deliveries.status, "pending")))
-    .returning({ id: deliveries.id });
+  // The state machine's requeue (delivery.ts): a fresh budget, the same id and webhook-id.
+  const [row] = await requeueDeliveries(db, and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, accountId))!);
   if (!row) {
     const [existing] = await db
       .select({ id: deliveries.id })
@@ -157,12 +142,7 @@ export async function retryFailedDeliveries(accountId: string, input: RetryFaile
   if (input.webhookId) conditions.push(eq(deliveries.webhookId, input.webhookId));
   if (input.since) conditions.push(gte(deliveries.createdAt, new Date(input.since)));
   if (input.until) conditions.push(lt(deliveries.createdAt, new Date(input.until)));
-  const rows = await db
-    .update(deliveries)
-    .set(requeue())
-    .where(and(...conditions))
-    .returning({ id: deliveries.id });
-  const ids = rows.map((r) => r.id);
+  const ids = await requeueDeliveries(db, and(...conditions)!);
   await wakeDeliveryEngine(ids);
   return { count: ids.length };
 }

@@ -138,7 +138,10 @@ describe("processDelivery", () => {
       [3, 500, "Receiver answered HTTP 500"],
       [4, 500, "Receiver answered HTTP 500"],
     ]);
-    expect((await getWebhook(webhookId)).consecutiveFailures).toBe(1);
+    // The endpoint is failing from this exhausted delivery on, and still enabled (3 days to go).
+    const hook = await getWebhook(webhookId);
+    expect(hook).toMatchObject({ enabled: true, lastError: "Receiver answered HTTP 500" });
+    expect(hook.failingSince).not.toBeNull();
   });
 
   it("schedules each retry after the configured backoff, with jitter", async () => {
@@ -168,17 +171,17 @@ describe("processDelivery", () => {
     expect(receiver.received).toHaveLength(1);
   });
 
-  it("succeeds on the retry when the receiver recovers, and resets the endpoint's failure streak", async () => {
+  it("succeeds on the retry when the receiver recovers, and ends the endpoint's failing stretch", async () => {
     const { deliveryId, webhookId } = await setUp();
     const db = await getDb();
-    await db.update(webhooks).set({ consecutiveFailures: 3 }).where(eq(webhooks.id, webhookId));
+    await db.update(webhooks).set({ failingSince: new Date(Date.now() - 60_000) }).where(eq(webhooks.id, webhookId));
     receiver.queue({ status: 503 }, { reset: true });
     const results = await driveToCompletion(deliveryId);
     expect(results.at(-1)).toEqual({ status: "succeeded", attemptNumber: 3 });
     const attempts = await getAttempts(deliveryId);
     expect(attempts.map((a) => a.statusCode)).toEqual([503, null, 200]);
     expect(attempts[1]!.error).toMatch(/reset|closed/i);
-    expect((await getWebhook(webhookId)).consecutiveFailures).toBe(0);
+    expect(await getWebhook(webhookId)).toMatchObject({ failingSince: null, enabled: true });
   });
 
   it("disables the endpoint at once on 410 Gone and fails the delivery without retrying", async () => {
@@ -214,19 +217,37 @@ describe("processDelivery", () => {
     expect(await scheduledWait(deliveryId)).toBe(300);
   });
 
-  it("disables an endpoint after N deliveries in a row exhaust their retries, and holds later ones", async () => {
-    useFastDeliverySettings({ WEBHOOK_RETRY_DELAYS_MS: "1", WEBHOOK_DISABLE_AFTER_FAILURES: "2" });
+  it("disables an endpoint only when every delivery failed for WEBHOOK_DISABLE_AFTER, and holds later ones", async () => {
+    useFastDeliverySettings({ WEBHOOK_RETRY_DELAYS_MS: "1", WEBHOOK_DISABLE_AFTER: "3d" });
     resetConfigForTests();
     receiver.respondWith({ status: 500 });
     const { webhookId, deliveryId: first } = await setUp();
-    await driveToCompletion(first);
-    expect(await getWebhook(webhookId)).toMatchObject({ enabled: true, consecutiveFailures: 1 });
+    // A settable clock: the state machine takes `now`, so days pass without waiting.
+    const start = Date.now();
+    const exhaustAt = async (deliveryId: string, atMs: number) => {
+      let r: ProcessResult;
+      let tick = atMs;
+      do r = await processDelivery(deliveryId, { owner: "t", now: () => new Date((tick += 10)) });
+      while (r.status === "pending");
+      expect(r.status).toBe("failed");
+    };
+    await exhaustAt(first, start);
+    const failing = await getWebhook(webhookId);
+    expect(failing.enabled).toBe(true);
+    expect(failing.failingSince!.getTime()).toBeGreaterThan(start);
 
+    // Many exhausted deliveries inside the window do not disable it…
+    for (const hours of [1, 24, 71]) {
+      const [next] = (await emitTestEvent(accountId, "conversion.created", { wake: false })).deliveryIds;
+      await exhaustAt(next!, start + hours * 3_600_000);
+      expect((await getWebhook(webhookId)).enabled).toBe(true);
+    }
+    // …the first one exhausted 3 days after the stretch began does.
     const [second] = (await emitTestEvent(accountId, "conversion.created", { wake: false })).deliveryIds;
-    await driveToCompletion(second!);
+    await exhaustAt(second!, start + 3 * 86_400_000 + 1);
     const hook = await getWebhook(webhookId);
-    expect(hook).toMatchObject({ enabled: false, consecutiveFailures: 2 });
-    expect(hook.disabledReason).toMatch(/2 deliveries in a row/);
+    expect(hook.enabled).toBe(false);
+    expect(hook.disabledReason).toMatch(/every delivery failed for 3 days/);
 
     // Held: a new event gets a delivery, but nothing is sent while the endpoint is disabled.
     const before = receiver.received.length;

@@ -1,23 +1,30 @@
-import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
+import "server-only";
+import { and, eq, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
-import { getDb, type Db } from "@/lib/db";
+import { getDb, type Db, type Queryable } from "@/lib/db";
 import { deliveries, events, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { recordAttempt } from "./attempt-recorder";
+import { endpointOutcomeKind } from "./endpoint-policy";
+import { noticesSettled } from "./notices";
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
 import { decryptSecret } from "./secrets";
 import { buildDeliveryHeaders } from "./signing";
 
-// THE delivery state machine: the one place that decides what an attempt's outcome does to a
-// delivery and its endpoint. The embedded worker and the Inngest function only decide WHEN to
-// call processDelivery; both call this same code.
+// THE delivery state machine: the one place that changes a delivery's status, and that hands
+// each finished delivery to the endpoint rule. The embedded worker and the Inngest function only
+// decide WHEN to call processDelivery; both call this same code. The decisions themselves are
+// pure: retry-policy.ts for the delivery, endpoint-policy.ts for its endpoint (failing since,
+// disabling after WEBHOOK_DISABLE_AFTER, the notices due); attempt-recorder.ts writes them.
 //
-//   pending --2xx--> succeeded                          (endpoint's failure streak reset)
+//   pending --2xx--> succeeded                          (a failing endpoint recovers)
 //   pending --failure, budget left--> pending (next_attempt_at = now + backoff/Retry-After)
-//   pending --failure, budget spent--> failed           (streak + 1; endpoint disabled at the limit)
+//   pending --failure, budget spent--> failed           (the endpoint is failing; disabled after the window)
 //   pending --410 Gone--> failed                        (endpoint disabled at once)
+//   failed|succeeded --replay / retry-failed--> pending (fresh budget)        requeueDeliveries
+//   pending, endpoint disabled --discard on re-enable--> failed              discardHeldDeliveries
 //
 // Two callers can race for one delivery (two workers, a duplicate Inngest event). Each attempt
 // first takes the delivery's lease; the bookkeeping then only commits if the lease is still
@@ -89,8 +96,6 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const finishedAt = now();
   const nextAttemptAt = next.kind === "retry" ? new Date(finishedAt.getTime() + next.delayMs) : null;
 
-  const endpoint =
-    next.kind === "succeeded" ? "reset_streak" : next.kind === "failed" ? (next.gone ? "gone" : "count_failure") : "none";
   const attempt = attemptRow(attemptNumber, result, headers);
   const recorded = await recordAttempt(
     {
@@ -102,20 +107,17 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
       status: next.kind === "retry" ? "pending" : next.kind,
       nextAttemptAt,
       finishedAt,
-      endpoint,
-      disabledReason:
-        endpoint === "gone"
-          ? goneReason(finishedAt)
-          : endpoint === "count_failure"
-            ? disabledAfterFailuresReason(config.disableAfterFailures)
-            : null,
-      disableAfterFailures: config.disableAfterFailures,
+      endpoint: endpointOutcomeKind(next),
+      policy: { disableAfterMs: config.disableAfterMs },
       attempt,
     },
     // About as long as the lease: after that the delivery may be sent again anyway.
     leaseMs(),
   );
 
+  // An Inngest step may be frozen once it returns: send the notices this outcome caused first
+  // (never throws; a failed mail stays due for the check-endpoint-health sweep).
+  if (config.engine === "inngest") await noticesSettled();
   if (!recorded) {
     // Someone else recorded this attempt number first (our lease had expired and was taken).
     log.warn("delivery attempt not recorded: lease lost", { deliveryId, owner: opts.owner, attemptNumber });
@@ -139,10 +141,6 @@ function readSecrets(delivery: LeasedDelivery): string[] | null {
 
 function unsentAttempt(at: Date, error: string): SendResult {
   return { startedAt: at, durationMs: 0, statusCode: null, error, responseBodyExcerpt: null, retryAfter: null };
-}
-
-export function disabledAfterFailuresReason(limit: number): string {
-  return `Disabled automatically after ${limit} deliveries in a row failed every retry. Fix the endpoint, then re-enable it: held events will be sent.`;
 }
 
 function attemptRow(number: number, r: SendResult, requestHeaders: Record<string, string>) {
@@ -225,10 +223,6 @@ export type LeasedDelivery = {
   secrets: string[];
 };
 
-function goneReason(at: Date) {
-  return `Disabled automatically: the endpoint answered 410 Gone on ${at.toISOString()}. Re-enable it once the URL accepts webhooks again.`;
-}
-
 async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<ProcessResult> {
   const [d] = await db
     .select({
@@ -249,4 +243,64 @@ async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<Proce
     return { status: "skipped", reason: "not_due", nextAttemptAt: d.nextAttemptAt.toISOString() };
   }
   return { status: "skipped", reason: "leased", nextAttemptAt: d.lockedUntil?.toISOString() };
+}
+
+// --- Status changes asked for by the owner ------------------------------------------------------
+
+/**
+ * Back to pending with a fresh budget of attempts, due now (replay, retry-failed): earlier
+ * attempts stay and numbers continue (budget_start = attempt_count); the id, and so the
+ * webhook-id header, stay the same. Only finished deliveries move: a pending one is on its way.
+ * `where` must name the account. Returns the ids requeued; the caller wakes the engine.
+ */
+export async function requeueDeliveries(db: Queryable, where: SQL): Promise<string[]> {
+  const now = new Date();
+  const rows = await db
+    .update(deliveries)
+    .set({
+      status: "pending",
+      budgetStart: sql`${deliveries.attemptCount}`,
+      nextAttemptAt: now,
+      lockedBy: null,
+      lockedUntil: null,
+      completedAt: null,
+      lastError: null,
+      updatedAt: now,
+    })
+    .where(and(where, ne(deliveries.status, "pending")))
+    .returning({ id: deliveries.id });
+  return rows.map((r) => r.id);
+}
+
+export const DISCARDED_HELD_ERROR =
+  "Not sent: held while the endpoint was disabled and discarded when it was re-enabled.";
+
+/** The deliveries held while an endpoint was disabled end failed, unsent, with that reason. */
+export async function discardHeldDeliveries(tx: Queryable, accountId: string, webhookId: string): Promise<void> {
+  const now = new Date();
+  await tx
+    .update(deliveries)
+    .set({
+      status: "failed",
+      lastError: DISCARDED_HELD_ERROR,
+      nextAttemptAt: null,
+      lockedBy: null,
+      lockedUntil: null,
+      completedAt: now,
+      updatedAt: now,
+    })
+    .where(heldOf(accountId, webhookId));
+}
+
+/**
+ * The deliveries held while an endpoint was disabled: they stay pending and due, so enabling
+ * the endpoint releases them as they are; the caller wakes the engine with these ids.
+ */
+export async function heldDeliveryIds(tx: Queryable, accountId: string, webhookId: string): Promise<string[]> {
+  const rows = await tx.select({ id: deliveries.id }).from(deliveries).where(heldOf(accountId, webhookId));
+  return rows.map((r) => r.id);
+}
+
+export function heldOf(accountId: string, webhookId: string) {
+  return and(eq(deliveries.accountId, accountId), eq(deliveries.webhookId, webhookId), eq(deliveries.status, "pending"));
 }

@@ -1,8 +1,12 @@
+import "server-only";
 import { EventEmitter } from "node:events";
+import { eq, inArray } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
-import { getDbHandle, notify } from "@/lib/db";
+import { getDb, getDbHandle, notify } from "@/lib/db";
+import { deliveries, webhooks } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
 import { log } from "@/lib/log";
+import { processSingleton, processSlot } from "@/lib/singleton";
 import type { DeliveryWorker, DeliveryWorkerOptions } from "./worker";
 
 // The seam between "deliveries were written" and whichever engine sends them. Callers
@@ -16,16 +20,12 @@ import type { DeliveryWorker, DeliveryWorkerOptions } from "./worker";
 export const DELIVERIES_CHANNEL = "pm_deliveries";
 export const DELIVERY_REQUESTED = "webhooks/delivery.requested";
 
-// Kept on globalThis: Next.js may load this module more than once in one process.
-const local = globalThis as unknown as {
-  __pmDeliveryBus?: EventEmitter;
-  __pmProcessTag?: string;
-  __pmWorker?: DeliveryWorker;
-};
+// Per process: Next.js may load this module more than once in one process.
 /** In-process signal: the embedded worker in this process wakes without a database round trip. */
-export const deliveryBus: EventEmitter = (local.__pmDeliveryBus ??= new EventEmitter().setMaxListeners(100));
+export const deliveryBus: EventEmitter = processSingleton("deliveryBus", () => new EventEmitter().setMaxListeners(100));
 /** Sent as the NOTIFY payload, so a worker can ignore its own process's notifications. */
-export const PROCESS_TAG: string = (local.__pmProcessTag ??= randomString(12));
+export const PROCESS_TAG: string = processSingleton("processTag", () => randomString(12));
+const currentWorker = processSlot("deliveryWorker");
 
 /** Never throws: the API call that wrote the deliveries has already succeeded. */
 export async function wakeDeliveryEngine(deliveryIds: string[]): Promise<void> {
@@ -44,9 +44,39 @@ export async function wakeDeliveryEngine(deliveryIds: string[]): Promise<void> {
   }
 }
 
+/** What a delivery request names: the delivery, its endpoint and account, and its generation. */
+export const deliveryRequestColumns = {
+  id: deliveries.id,
+  webhookId: deliveries.webhookId,
+  accountId: deliveries.accountId,
+  attemptCount: deliveries.attemptCount,
+  endpointVersion: webhooks.updatedAt,
+};
+export type DeliveryRequestRow = { id: string; webhookId: string; accountId: string; attemptCount: number; endpointVersion: Date };
+
+/**
+ * The event id of a request (Inngest ignores a second event with the same id for 24 h): the
+ * delivery, how many attempts it has had, and the endpoint's version. A wake-up and a
+ * reconciler re-send of the same state start one run, not two; a recorded attempt, a replay or
+ * a change to the endpoint (re-enabling it) is a new generation and a new run.
+ */
+export function deliveryRequestId(r: DeliveryRequestRow): string {
+  return `${r.id}:a${r.attemptCount}:v${r.endpointVersion.getTime()}`;
+}
+
+const REQUEST_BATCH = 500;
+
 async function requestInngestDeliveries(deliveryIds: string[]) {
-  const { inngest } = await import("@/inngest/client");
-  await inngest.send(deliveryIds.map((deliveryId) => ({ name: DELIVERY_REQUESTED, data: { deliveryId } })));
+  const { inngest, deliveryRequest } = await import("@/inngest/client");
+  const db = await getDb();
+  for (let i = 0; i < deliveryIds.length; i += REQUEST_BATCH) {
+    const rows = await db
+      .select(deliveryRequestColumns)
+      .from(deliveries)
+      .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+      .where(inArray(deliveries.id, deliveryIds.slice(i, i + REQUEST_BATCH)));
+    if (rows.length > 0) await inngest.send(rows.map(deliveryRequest));
+  }
 }
 
 /** Which engine sends webhooks in this process, in words for the start-up log. */
@@ -60,14 +90,15 @@ export function describeDeliveryEngine(): string {
 /** Starts the embedded worker in this process (once); a no-op under the inngest engine. */
 export async function startDeliveryEngine(opts: DeliveryWorkerOptions = {}): Promise<DeliveryWorker | null> {
   if (getConfig().engine !== "embedded") return null;
-  if (local.__pmWorker) return local.__pmWorker;
+  const running = currentWorker.get();
+  if (running) return running;
   const { DeliveryWorker } = await import("./worker");
   const worker = new DeliveryWorker(opts);
-  local.__pmWorker = worker;
+  currentWorker.set(worker);
   try {
     await worker.start();
   } catch (err) {
-    local.__pmWorker = undefined;
+    currentWorker.set(undefined);
     throw err;
   }
   return worker;
@@ -75,7 +106,7 @@ export async function startDeliveryEngine(opts: DeliveryWorkerOptions = {}): Pro
 
 /** Stops claiming, finishes attempts in flight and hands back the rest. */
 export async function stopDeliveryEngine(): Promise<void> {
-  const worker = local.__pmWorker;
-  local.__pmWorker = undefined;
+  const worker = currentWorker.get();
+  currentWorker.set(undefined);
   await worker?.stop();
 }

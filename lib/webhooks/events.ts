@@ -5,12 +5,20 @@ import { z } from "zod";
 // enum, the types of what producers pass to enqueueEvent, the docs, /api/v1/event-types and
 // the OpenAPI `webhooks` section all derive from it, so an event without a description, a
 // schema or a sample does not compile. Client-safe: zod only.
-export const EVENT_TYPES = [
+export const BUSINESS_EVENT_TYPES = [
   "conversion.created",
   "conversion.approved",
   "conversion.rejected",
   "partnership.created",
 ] as const;
+
+// Operational events: an endpoint's health changed (lib/webhooks/notices.ts). Sent to the
+// account's other endpoints subscribed to them, never to the endpoint they are about.
+export const OPERATIONAL_EVENT_TYPES = ["endpoint.failing", "endpoint.disabled", "endpoint.recovered"] as const;
+
+export const EVENT_TYPES = [...BUSINESS_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES] as const;
+export type BusinessEventType = (typeof BUSINESS_EVENT_TYPES)[number];
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
 export type EventType = (typeof EVENT_TYPES)[number];
 export const eventType = z.enum(EVENT_TYPES);
@@ -59,6 +67,43 @@ const conversionSample = <S extends ConversionStatus>(status: S) => ({
 const conversionRecipients = (role: string) => ({
   advertiser: `the advertiser that owns the program (${role})`,
   affiliate: "the affiliate the conversion is credited to",
+});
+
+// Operational events stay within the account whose endpoint it is, and skip that endpoint.
+const operationalRecipients = {
+  advertiser: "an advertiser's other endpoints, when it is one of its endpoints",
+  affiliate: "an affiliate's other endpoints, when it is one of its endpoints (never the endpoint the event is about)",
+};
+
+const endpointData = <S extends "failing" | "disabled" | "healthy">(status: S, what: string) =>
+  z.object({
+    id: id("wh", "The endpoint the event is about."),
+    type: z.literal("endpoint").meta({ description: 'Always "endpoint".' }),
+    amount: z.null().meta({ description: "Always null." }),
+    status: z.literal(status).meta({ description: what }),
+    url: z.string().meta({ description: "The endpoint's URL." }),
+    failingSince: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: "When its current failing stretch began: the first delivery that exhausted its retries after a success; null when healthy." }),
+    disablesAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: "When it will be disabled unless a delivery succeeds first (failingSince + WEBHOOK_DISABLE_AFTER); null otherwise." }),
+    lastError: z.string().nullable().meta({ description: "The error of the newest delivery that exhausted its retries." }),
+    disabledReason: z.string().nullable().meta({ description: "Why it was disabled; null unless disabled." }),
+  });
+
+const endpointSample = <S extends "failing" | "disabled" | "healthy">(status: S) => ({
+  id: "wh_2f6h8j0k3l5z7x9c1v4b",
+  type: "endpoint" as const,
+  amount: null,
+  status,
+  url: "https://example.com/webhooks/partnersmy",
+  failingSince: "2026-01-12T10:30:00.000Z" as string | null,
+  disablesAt: "2026-01-15T10:30:00.000Z" as string | null,
+  lastError: "Receiver answered HTTP 503" as string | null,
+  disabledReason: null as string | null,
 });
 
 interface EventDefinition<S extends z.ZodObject = z.ZodObject> {
@@ -118,6 +163,36 @@ export const EVENT_CATALOGUE = {
       createdAt: "2026-01-15T10:30:00.000Z",
     },
   }),
+  "endpoint.failing": defineEvent({
+    description:
+      'One of your endpoints is failing: a delivery to it exhausted its retries after a success (stage "started"), or it has been failing for half the time after which it is disabled (stage "disabling_soon").',
+    recipients: operationalRecipients,
+    data: endpointData("failing", 'Always "failing".').extend({
+      stage: z.enum(["started", "disabling_soon"]).meta({
+        description:
+          '"started": a delivery exhausted its retries after a success; "disabling_soon": failing for half the window, disabled at disablesAt unless a delivery succeeds.',
+      }),
+    }),
+    sample: { ...endpointSample("failing"), stage: "started" },
+  }),
+  "endpoint.disabled": defineEvent({
+    description:
+      "One of your endpoints was disabled automatically: it kept failing for the whole window, or answered 410 Gone. Its events are held until you re-enable it.",
+    recipients: operationalRecipients,
+    data: endpointData("disabled", 'Always "disabled".'),
+    sample: {
+      ...endpointSample("disabled"),
+      disablesAt: null,
+      disabledReason:
+        "Disabled automatically: every delivery failed for 3 days (since 2026-01-12T10:30:00.000Z). Fix the endpoint, then re-enable it: held events will be sent.",
+    },
+  }),
+  "endpoint.recovered": defineEvent({
+    description: "An endpoint that was failing accepted a delivery again.",
+    recipients: operationalRecipients,
+    data: endpointData("healthy", 'Always "healthy": a delivery succeeded again.'),
+    sample: { ...endpointSample("healthy"), failingSince: null, disablesAt: null },
+  }),
 } satisfies Record<EventType, EventDefinition>;
 
 type Catalogue = typeof EVENT_CATALOGUE;
@@ -165,6 +240,9 @@ export const EVENT_BODY_SCHEMAS: { [E in EventType]: ReturnType<typeof bodySchem
   "conversion.approved": bodySchema("conversion.approved"),
   "conversion.rejected": bodySchema("conversion.rejected"),
   "partnership.created": bodySchema("partnership.created"),
+  "endpoint.failing": bodySchema("endpoint.failing"),
+  "endpoint.disabled": bodySchema("endpoint.disabled"),
+  "endpoint.recovered": bodySchema("endpoint.recovered"),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, inArray } from "drizzle-orm";
+import { and, arrayContains, eq, inArray, ne } from "drizzle-orm";
 import type { Queryable } from "@/lib/db";
 import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -14,6 +14,8 @@ export interface EnqueueEventInput<E extends EventType = EventType> {
   test?: boolean;
   /** Send to this endpoint only (among the recipients' ones), whatever its subscriptions. */
   onlyWebhookId?: string;
+  /** Never to this endpoint: an operational event is not sent to the endpoint it is about. */
+  exceptWebhookId?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
   // not subscribed to that type, like Stripe's and Svix's "send test event to this endpoint".
   if (input.onlyWebhookId) conditions.push(eq(webhooks.id, input.onlyWebhookId));
   else conditions.push(arrayContains(webhooks.events, [input.type]));
+  if (input.exceptWebhookId) conditions.push(ne(webhooks.id, input.exceptWebhookId));
   const targets = await tx
     .select({ id: webhooks.id, accountId: webhooks.accountId })
     .from(webhooks)

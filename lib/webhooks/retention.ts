@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db";
 import { log } from "@/lib/log";
+import { processSlot } from "@/lib/singleton";
 
 // Retention: the delivery log does not grow for ever. Finished deliveries (succeeded or failed,
 // never pending) older than WEBHOOK_RETENTION_DAYS go, with their attempts (ON DELETE CASCADE);
@@ -92,18 +93,18 @@ function affectedRows(result: unknown): number {
 
 // --- The embedded engine's schedule ------------------------------------------------------------
 
-type Schedule = { timer: NodeJS.Timeout | null; running: Promise<void> | null; stopped: boolean };
-// On globalThis: Next.js may load this module more than once in one process.
-const local = globalThis as unknown as { __pmRetention?: Schedule };
+export type RetentionSchedule = { timer: NodeJS.Timeout | null; running: Promise<void> | null; stopped: boolean };
+// Per process: Next.js may load this module more than once in one process.
+const current = processSlot("retentionSchedule");
 
 /**
  * Prune a minute after start, then hourly, in this process (the embedded engine; under the
  * inngest engine the prune-deliveries cron does it). The timer never keeps the process alive.
  */
 export function startRetentionSchedule(opts: { firstRunMs?: number; intervalMs?: number } = {}): void {
-  if (local.__pmRetention && !local.__pmRetention.stopped) return;
-  const schedule: Schedule = { timer: null, running: null, stopped: false };
-  local.__pmRetention = schedule;
+  if (current.get()?.stopped === false) return;
+  const schedule: RetentionSchedule = { timer: null, running: null, stopped: false };
+  current.set(schedule);
   const interval = opts.intervalMs ?? PRUNE_INTERVAL_MS;
   const arm = (ms: number) => {
     if (schedule.stopped) return;
@@ -128,11 +129,11 @@ export function startRetentionSchedule(opts: { firstRunMs?: number; intervalMs?:
 
 /** Cancel the next run; a run in progress stops after its current batch and is awaited. */
 export async function stopRetentionSchedule(): Promise<void> {
-  const schedule = local.__pmRetention;
+  const schedule = current.get();
   if (!schedule) return;
   schedule.stopped = true;
   if (schedule.timer) clearTimeout(schedule.timer);
   schedule.timer = null;
   await schedule.running;
-  if (local.__pmRetention === schedule) local.__pmRetention = undefined;
+  if (current.get() === schedule) current.set(undefined);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clientDateTime } from "@/lib/api/date-time";
 import { listOf, prefixedId, timestamp } from "@/lib/api/schemas";
 import { EVENT_BODY_SCHEMAS, EVENT_TYPES, eventType } from "./events";
 
@@ -23,7 +24,14 @@ export const webhookUrl = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+// Control characters are refused, not dropped: the URL parser deletes tabs and line breaks
+// anywhere in a URL, so "https://hooks.exa<TAB>mple.com" would be called as hooks.example.com
+// while the dashboard showed the text as typed. Such a URL is a paste mistake to point out,
+// not to guess at. (Leading and trailing whitespace is trimmed above, as in any form field.)
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 function describeUrlProblem(value: string): string | null {
+  if (CONTROL_CHARACTER.test(value)) return "Remove the control characters (tabs, line breaks) from the URL.";
   let url: URL;
   try {
     url = new URL(value);
@@ -104,13 +112,11 @@ export const listDeliveriesQuery = z.object({
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
 
-const isoDateTime = z.iso.datetime({ offset: true, error: "Use an ISO 8601 date-time, e.g. 2026-01-15T10:30:00Z." });
-
 export const retryFailedInput = z
   .strictObject({
     webhookId: z.string().min(1).max(100).optional(),
-    since: isoDateTime.optional(),
-    until: isoDateTime.optional(),
+    since: clientDateTime.optional(),
+    until: clientDateTime.optional(),
   })
   .refine((v) => !v.since || !v.until || !(Date.parse(v.since) >= Date.parse(v.until)), {
     message: "since must be before until.",
@@ -145,8 +151,16 @@ export const webhookResponse = z
     url: z.string().meta({ description: "Where deliveries are POSTed.", format: "uri" }),
     description: z.string().meta({ description: "Your note about the endpoint (may be empty)." }),
     events: z.array(eventType).meta({ description: "The events it is subscribed to." }),
-    enabled: z.boolean().meta({ description: "false while disabled (by you, by 410 Gone, or after repeated failures)." }),
+    enabled: z.boolean().meta({ description: "false while disabled (by you, by 410 Gone, or after failing for WEBHOOK_DISABLE_AFTER)." }),
     disabledReason: z.string().nullable().meta({ description: "Why it was disabled." }),
+    failingSince: timestamp.nullable().meta({
+      description: "Since when every delivery has failed: the first one that exhausted its retries after a success. null while healthy.",
+    }),
+    disablesAt: timestamp.nullable().meta({
+      description:
+        "When it will be disabled unless a delivery succeeds first (failingSince + WEBHOOK_DISABLE_AFTER); null unless enabled and failing.",
+    }),
+    lastError: z.string().nullable().meta({ description: "The error of the newest delivery that exhausted its retries." }),
     createdAt: timestamp,
     updatedAt: timestamp,
     secretRotatedAt: timestamp.nullable().meta({ description: "When the secret was last rotated." }),
@@ -173,6 +187,10 @@ export const rotatedSecretResponse = z
     secret: z.string().meta({ description: "The new signing secret. Shown in this response only." }),
     previousSecretExpiresAt: timestamp.nullable().meta({
       description: "Until then the old secret signs deliveries too; null with a grace period of 0.",
+    }),
+    endedPreviousSecrets: z.number().int().min(0).meta({
+      description:
+        "Older secrets, still in an earlier rotation's grace period, that this rotation ended at once: at most two secrets are valid at any time.",
     }),
   })
   .meta({ id: "RotatedSecret" });

@@ -1,10 +1,14 @@
+import "server-only";
 import http from "node:http";
 import https from "node:https";
 import { getConfig } from "@/lib/config";
 import { assertAllowedHost, createGuardedLookup, SsrfError } from "./ssrf";
 
-// One HTTP attempt: POST the body, never follow a redirect, give up after the timeout, keep at
-// most 16 KiB of the answer. It never throws: every way of failing becomes an `error` string.
+// One HTTP attempt: POST the body, never follow a redirect, keep at most 16 KiB of the answer.
+// Three deadlines: the connection (DNS, TCP, TLS) must be open within the connect timeout, the
+// answer must start (status line and headers) within the first-byte timeout after that, and the
+// whole attempt ends at the attempt timeout — so a dead host or a receiver that accepts and never
+// answers frees its slot in seconds. It never throws: every way of failing becomes an `error`.
 
 export const RESPONSE_EXCERPT_BYTES = 16 * 1024;
 // Past the excerpt we keep reading (and discarding) so the socket can be reused, up to this.
@@ -15,6 +19,8 @@ export interface SendInput {
   headers: Record<string, string>;
   body: string;
   timeoutMs?: number;
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
   allowPrivate?: boolean;
 }
 
@@ -43,6 +49,8 @@ function agentFor(protocol: string, allowPrivate: boolean): http.Agent {
 export async function sendWebhook(input: SendInput): Promise<SendResult> {
   const config = getConfig();
   const timeoutMs = input.timeoutMs ?? config.timeoutMs;
+  const connectTimeoutMs = input.connectTimeoutMs ?? config.connectTimeoutMs;
+  const firstByteTimeoutMs = input.firstByteTimeoutMs ?? config.firstByteTimeoutMs;
   const allowPrivate = input.allowPrivate ?? config.allowPrivateTargets;
   const startedAt = new Date();
   const t0 = performance.now();
@@ -66,11 +74,17 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
   const transport = url.protocol === "https:" ? https : http;
   return new Promise<SendResult>((resolve) => {
     let settled = false;
+    let phaseTimer: NodeJS.Timeout | undefined;
     const finish = (r: SendResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(phaseTimer);
       resolve(r);
+    };
+    const giveUp = (error: string) => {
+      req.destroy();
+      finish(failure(error));
     };
     const req = transport.request(url, {
       method: "POST",
@@ -79,13 +93,27 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
       lookup: createGuardedLookup(allowPrivate),
     });
     // One deadline for the whole attempt: connect, send, answer and body.
-    const timer = setTimeout(() => {
-      req.destroy();
-      finish(failure(`Timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
+    const timer = setTimeout(() => giveUp(`Timed out after ${timeoutMs} ms`), timeoutMs);
+    const awaitFirstByte = () => {
+      clearTimeout(phaseTimer);
+      phaseTimer = setTimeout(
+        () => giveUp(`No answer from ${url.host} within ${firstByteTimeoutMs} ms of connecting (first-byte timeout)`),
+        firstByteTimeoutMs,
+      );
+    };
+    req.on("socket", (socket) => {
+      // A pooled keep-alive socket is already open: only the first-byte deadline applies.
+      if (!socket.connecting) return awaitFirstByte();
+      phaseTimer = setTimeout(
+        () => giveUp(`Could not connect to ${url.host} within ${connectTimeoutMs} ms (connect timeout)`),
+        connectTimeoutMs,
+      );
+      socket.once(url.protocol === "https:" ? "secureConnect" : "connect", awaitFirstByte);
+    });
 
     req.on("error", (err: NodeJS.ErrnoException) => finish(failure(describeError(err, url))));
     req.on("response", (res) => {
+      clearTimeout(phaseTimer);
       const statusCode = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let kept = 0;

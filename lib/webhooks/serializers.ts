@@ -1,5 +1,7 @@
 import type { z } from "zod";
+import { getConfig } from "@/lib/config";
 import type { Delivery, DeliveryAttempt, Webhook } from "@/lib/db/schema";
+import { disablesAt } from "./endpoint-policy";
 import { isEventType } from "./events";
 import type { deliveryAttemptResponse, deliveryResponse, webhookResponse } from "./schemas";
 
@@ -24,6 +26,12 @@ export function serializeWebhook(webhook: Webhook, extras: WebhookExtras): Seria
     events: webhook.events.filter(isEventType),
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
+    // Health (endpoint-policy.ts): failing since the first exhausted delivery after a success,
+    // disabled at disablesAt unless a delivery succeeds first.
+    failingSince: webhook.failingSince,
+    disablesAt:
+      webhook.enabled && webhook.failingSince ? disablesAt(webhook.failingSince, { disableAfterMs: getConfig().disableAfterMs }) : null,
+    lastError: webhook.lastError,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
     secretRotatedAt: webhook.secretRotatedAt,

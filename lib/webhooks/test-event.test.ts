@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as testRoute } from "@/app/api/v1/webhooks/test/route";
+import { createApiKey } from "@/lib/api-keys/api-keys";
 import { deliveriesOf, insertWebhook } from "@/lib/conversions/test-scenario";
 import { closeDb, getDb } from "@/lib/db";
+import { idPattern } from "@/lib/ids";
 import { callRoute, createTestAccount } from "@/lib/testing/fixtures";
 import { EVENT_CATALOGUE } from "./events";
 
@@ -45,7 +47,7 @@ describe("POST /api/v1/webhooks/test", () => {
     expect(Object.keys(a.data).sort()).toEqual(Object.keys(sample).sort());
     expect(a.data).toMatchObject({ type: "sale", amount: sample.amount, status: "pending", advertiserId: advertiser.account.id });
     expect(b.data.affiliateId).toBe(affiliate.account.id);
-    expect(a.data.id).toMatch(/^conv_[0-9a-z]{20}$/);
+    expect(a.data.id).toMatch(idPattern("conversion"));
     expect(a.data.id).not.toBe(sample.id);
     expect(a.data.id).not.toBe(b.data.id);
     expect(Date.parse(a.timestamp)).toBeGreaterThanOrEqual(before - 1000);
@@ -90,6 +92,26 @@ describe("POST /api/v1/webhooks/test", () => {
     expect(res.status).toBe(202);
     expect(res.json.deliveries).toEqual([]);
     expect(res.json.payload.event).toBe("conversion.created");
+  });
+
+  it("answers 429 rate_limited with Retry-After past 20 test sends a minute per account, and sends nothing more", async () => {
+    const me = await createTestAccount("advertiser");
+    const hook = await insertWebhook(me.account.id, ["conversion.created"]);
+    // A second API key of the same account shares the limit: it is the account's.
+    const other = await createApiKey(me.account.id, { name: "second key" });
+    for (let i = 0; i < 20; i++) expect((await sendTest(i % 2 ? me.apiKey : other.key, {})).status).toBe(202);
+    const res = await sendTest(other.key, { webhookId: hook });
+    expect(res.status).toBe(429);
+    expect(res.json.error).toMatchObject({ code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } });
+    expect(res.json.error.message).toMatch(/test events/);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    expect(retryAfter).toBe(res.json.error.details.retryAfterSeconds);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await deliveriesOf([hook])).toHaveLength(20);
+    // Another account is not affected.
+    const stranger = await createTestAccount("advertiser");
+    expect((await sendTest(stranger.apiKey, {})).status).toBe(202);
   });
 
   it("answers a request without an API key with 401", async () => {

@@ -3,9 +3,10 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { getDb } from "@/lib/db";
 import { deliveries, events, webhooks, type Account } from "@/lib/db/schema";
-import { newId } from "@/lib/ids";
+import { idFormat, newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "./engine";
 import { EVENT_CATALOGUE, type EventBody, type EventData } from "./events";
+import { limitTestSends } from "./fan-out-limits";
 import { enqueueEvent } from "./outbox";
 import type { testEventResponse } from "./schemas";
 
@@ -19,15 +20,15 @@ export const sendTestEventInput = z.object({
 export type SendTestEventInput = z.infer<typeof sendTestEventInput>;
 
 const TEST_EVENT = "conversion.created";
-const webhookIdFormat = /^wh_[0-9a-z]{1,40}$/;
 
 /**
  * Without `webhookId`: every enabled endpoint of the account subscribed to conversion.created.
  * With it: that endpoint only, which must be the caller's (else 404) and enabled (else 409);
  * it gets the event even when not subscribed to conversion.created — naming an endpoint means
- * "send it there", as Stripe's and Svix's "send test event" do.
+ * "send it there", as Stripe's and Svix's "send test event" do. Limited per account (429).
  */
 export async function sendTestEvent(account: Account, input: SendTestEventInput): Promise<z.input<typeof testEventResponse>> {
+  await limitTestSends(account.id);
   if (input.webhookId !== undefined) await assertTestableWebhook(account.id, input.webhookId);
   const db = await getDb();
   const result = await db.transaction(async (tx) => {
@@ -67,7 +68,7 @@ export function testConversionData(account: Account, now: Date = new Date()): Ev
 
 async function assertTestableWebhook(accountId: string, webhookId: string) {
   const notFound = new ApiError("not_found", "Webhook not found.");
-  if (!webhookIdFormat.test(webhookId)) throw notFound;
+  if (!idFormat("webhook").test(webhookId)) throw notFound;
   const db = await getDb();
   const [webhook] = await db
     .select({ enabled: webhooks.enabled })

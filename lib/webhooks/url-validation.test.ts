@@ -29,6 +29,18 @@ const INTERNAL_HOSTS = [
   "[::ffff:7f00:1]",
   "[0:0:0:0:0:ffff:127.0.0.1]",
   "[::ffff:10.0.0.1]",
+  // IPv4-compatible (::/96), NAT64, 6to4 and Teredo spellings of internal IPv4 addresses.
+  "[::7f00:1]",
+  "[::127.0.0.1]",
+  "[::a9fe:a9fe]",
+  "[::a00:1]",
+  "[::ffff:0:7f00:1]",
+  "[64:ff9b::7f00:1]",
+  "[64:ff9b::169.254.169.254]",
+  "[64:ff9b:1::a00:1]",
+  "[2002:7f00:1::1]",
+  "[2002:a9fe:a9fe::1]",
+  "[2001:0:808:808::80ff:fffe]",
   "10.0.0.1",
   "10.255.255.255",
   "172.16.0.1",
@@ -60,7 +72,7 @@ describe("validateWebhookUrl (production, private targets refused)", () => {
     if (!check.ok) expect(check.reason).toMatch(/^must /);
   });
 
-  it.each(["https://hooks.example.com/in", "https://8.8.8.8/hook", "https://[2606:4700::1111]/hook", "https://172.32.0.1/hook"])(
+  it.each(["https://hooks.example.com/in", "https://8.8.8.8/hook", "https://[2606:4700::1111]/hook", "https://172.32.0.1/hook", "https://[64:ff9b::808:808]/hook"])(
     "accepts the public %s",
     (url) => {
       expect(validateWebhookUrl(url, prod).ok).toBe(true);
@@ -86,7 +98,19 @@ describe("createWebhook / updateWebhook refuse internal addresses with 422 when 
     await closeDb();
   });
 
-  it.each(["http://127.1/", "http://0x7f000001/", "http://[::ffff:127.0.0.1]/", "http://[::1]/", "http://10.0.0.1/", "http://169.254.169.254/", "http://localhost/"])(
+  it.each([
+    "http://127.1/",
+    "http://0x7f000001/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::1]/",
+    "http://10.0.0.1/",
+    "http://169.254.169.254/",
+    "http://localhost/",
+    "http://[::7f00:1]/",
+    "http://[::a9fe:a9fe]/",
+    "http://[64:ff9b::a00:1]/",
+    "http://[2002:7f00:1::1]/",
+  ])(
     "%s → 422 unprocessable on url, nothing stored",
     async (url) => {
       const err = await createWebhook(accountId, { url, events: ["conversion.created"], description: "", enabled: true }).then(
@@ -102,10 +126,13 @@ describe("createWebhook / updateWebhook refuse internal addresses with 422 when 
 
   it("a PATCH to an internal address is refused the same way", async () => {
     const created = await createWebhook(accountId, { url: "https://hooks.example.com/in", events: ["conversion.created"], description: "", enabled: true });
-    const err = await updateWebhook(accountId, created.id, { url: "http://0x7f000001/" }).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect((err as ApiError).status).toBe(422);
+    for (const url of ["http://0x7f000001/", "https://[::127.0.0.1]/", "https://[::a00:1]/", "https://[2001:0:808:808::5601:5601]/"]) {
+      const err = await updateWebhook(accountId, created.id, { url }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((err as ApiError).status, url).toBe(422);
+    }
+    expect((await listWebhooks(accountId)).find((w) => w.id === created.id)?.url).toBe("https://hooks.example.com/in");
   });
 });

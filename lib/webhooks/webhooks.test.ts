@@ -1,9 +1,14 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiError, errorResponse } from "@/lib/api/errors";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
 import { deliveries, webhookSecrets, webhooks } from "@/lib/db/schema";
+import { idPattern } from "@/lib/ids";
 import { createTestAccount } from "@/lib/testing/fixtures";
+import { startReceiver } from "@/lib/testing/receiver";
+import { useFastDeliverySettings } from "@/lib/testing/webhook-fixtures";
+import { processDelivery } from "./delivery";
 import { deliveryBus } from "./engine";
 import { enqueueEvent } from "./outbox";
 import { EVENT_CATALOGUE } from "./events";
@@ -29,9 +34,12 @@ const WEBHOOK_KEYS = [
   "createdAt",
   "description",
   "disabledReason",
+  "disablesAt",
   "enabled",
   "events",
+  "failingSince",
   "id",
+  "lastError",
   "previousSecretExpiresAt",
   "secretRotatedAt",
   "updatedAt",
@@ -95,7 +103,7 @@ describe("creating and reading webhooks", () => {
     const created = await create(account.id, { description: "Orders", events: ["conversion.created", "conversion.approved"] });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created).toMatchObject({ url: "https://receiver.example.test/hooks", description: "Orders", enabled: true });
-    expect(created.id).toMatch(/^wh_[0-9a-z]{20}$/);
+    expect(created.id).toMatch(idPattern("webhook"));
 
     const db = await getDb();
     const [stored] = await db.select().from(webhookSecrets).where(eq(webhookSecrets.webhookId, created.id));
@@ -250,7 +258,13 @@ describe("held deliveries and re-enabling", () => {
     const db = await getDb();
     await db
       .update(webhooks)
-      .set({ enabled: false, disabledReason: "20 deliveries in a row failed.", consecutiveFailures: 20 })
+      .set({
+        enabled: false,
+        disabledReason: "every delivery failed for 3 days.",
+        failingSince: new Date(Date.now() - 3 * 86_400_000),
+        disableWarnedAt: new Date(Date.now() - 86_400_000),
+        lastError: "Receiver answered HTTP 500",
+      })
       .where(eq(webhooks.id, hook.id));
     const ids: string[] = [];
     for (let i = 0; i < held; i++) ids.push(...(await enqueue(account.id)).deliveryIds);
@@ -261,10 +275,10 @@ describe("held deliveries and re-enabling", () => {
     const { account, hook, ids } = await disabledWithHeld(3);
     expect(ids).toHaveLength(3);
     const got = await getWebhook(account.id, hook.id);
-    expect(got).toMatchObject({ enabled: false, disabledReason: "20 deliveries in a row failed.", heldDeliveries: 3 });
+    expect(got).toMatchObject({ enabled: false, disabledReason: "every delivery failed for 3 days.", heldDeliveries: 3 });
   });
 
-  it("re-enabling clears the reason and the failure streak and hands the held deliveries to the engine", async () => {
+  it("re-enabling clears the reason and the failing stretch and hands the held deliveries to the engine", async () => {
     const { account, hook, ids } = await disabledWithHeld(2);
     let updated: Awaited<ReturnType<typeof update>> | undefined;
     const woken = await wokenDuring(async () => {
@@ -275,7 +289,7 @@ describe("held deliveries and re-enabling", () => {
 
     const db = await getDb();
     const [row] = await db.select().from(webhooks).where(eq(webhooks.id, hook.id));
-    expect(row!.consecutiveFailures).toBe(0);
+    expect(row).toMatchObject({ failingSince: null, disableWarnedAt: null });
     const rows = await db.select().from(deliveries).where(eq(deliveries.webhookId, hook.id));
     expect(rows.map((d) => d.status)).toEqual(["pending", "pending"]);
   });
@@ -355,13 +369,68 @@ describe("rotating the signing secret", () => {
     const { account } = await createTestAccount("advertiser");
     const hook = await create(account.id);
     const first = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 60 });
-    const second = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 7200 });
-    expect(await validSecrets(hook.id)).toEqual([second.secret, first.secret, hook.secret]);
+    const firstEnds = new Date(first.previousSecretExpiresAt!).getTime();
+    // Within the first grace period: `first` is current and keeps signing; rotating it again
+    // with a longer grace cannot make the (now ended) original last longer.
+    await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 7200 });
     const db = await getDb();
-    const rows = await db.select().from(webhookSecrets).where(eq(webhookSecrets.webhookId, hook.id)).orderBy(webhookSecrets.createdAt);
-    const [original, firstRow] = rows;
-    expect(original!.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
-    expect(firstRow!.expiresAt!.getTime()).toBe(new Date(second.previousSecretExpiresAt!).getTime());
+    const [original] = await db.select().from(webhookSecrets).where(eq(webhookSecrets.webhookId, hook.id)).orderBy(webhookSecrets.createdAt);
+    expect(original!.expiresAt!.getTime()).toBeLessThanOrEqual(firstEnds);
+  });
+
+  it("keeps at most two secrets valid: a rotation during a grace period ends the older previous secret, and says so", async () => {
+    const { account } = await createTestAccount("advertiser");
+    const hook = await create(account.id);
+    const first = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 });
+    expect(first.endedPreviousSecrets).toBe(0);
+    expect(await validSecrets(hook.id)).toEqual([first.secret, hook.secret]);
+    const second = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 });
+    expect(second.endedPreviousSecrets).toBe(1); // the original, still in first's grace period
+    expect(await validSecrets(hook.id)).toEqual([second.secret, first.secret]);
+    for (let i = 0; i < 5; i++) await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 });
+    expect(await validSecrets(hook.id)).toHaveLength(2);
+    const last = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 0 });
+    expect(last).toMatchObject({ previousSecretExpiresAt: null, endedPreviousSecrets: 1 });
+    expect(await validSecrets(hook.id)).toEqual([last.secret]);
+  });
+
+  it("a delivery after three rotations carries exactly two signatures, both verified by the receiver", async () => {
+    useFastDeliverySettings();
+    resetConfigForTests();
+    const receiver = await startReceiver();
+    try {
+      const { account } = await createTestAccount("advertiser");
+      const hook = await create(account.id, { url: receiver.url });
+      const rotations = [];
+      for (let i = 0; i < 3; i++) rotations.push(await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 3600 }));
+      const [, second, third] = rotations.map((r) => r.secret);
+      const { deliveryIds } = await enqueue(account.id);
+      receiver.setSecrets([third!, second!, rotations[0]!.secret, hook.secret]);
+      await processDelivery(deliveryIds[0]!, { owner: "test" });
+      const [got] = await receiver.waitFor(1);
+      expect(got!.signatureValid).toEqual([true, true, false, false]);
+      expect(got!.standardValid).toEqual([true, true, false, false]);
+      expect(String(got!.headers["x-webhook-signature"]).match(/v1=/g)).toHaveLength(2);
+      expect(String(got!.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("answers 429 rate_limited past 10 rotations an hour of one endpoint; other endpoints are not affected", async () => {
+    const { account } = await createTestAccount("advertiser");
+    const [hook, other] = [await create(account.id), await create(account.id)];
+    for (let i = 0; i < 10; i++) await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 60 });
+    const before = await validSecrets(hook.id);
+    const refused = await rotateWebhookSecret(account.id, hook.id, { gracePeriodSeconds: 60 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } });
+    const res = errorResponse(refused);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(3000); // about an hour
+    expect((await res.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/rotations/) });
+    expect(await validSecrets(hook.id)).toEqual(before); // nothing changed
+    await expect(rotateWebhookSecret(account.id, other.id, { gracePeriodSeconds: 60 })).resolves.toMatchObject({ secret: expect.any(String) });
   });
 
   it("the grace period is 0 to 7 days", () => {

@@ -1,11 +1,16 @@
+import "server-only";
 import { and, count, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { accounts, deliveries, webhookSecrets, webhooks, type Webhook } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
+import { discardHeldDeliveries, heldDeliveryIds, heldOf } from "./delivery";
+import { enabledHealth, manuallyDisabledHealth, MANUALLY_DISABLED_REASON } from "./endpoint-policy";
 import { wakeDeliveryEngine } from "./engine";
 import type { z } from "zod";
+import { limitSecretRotations } from "./fan-out-limits";
 import {
+  MAX_URL_LENGTH,
   MAX_WEBHOOKS_PER_ACCOUNT,
   type createdWebhookResponse,
   type rotatedSecretResponse,
@@ -20,9 +25,8 @@ import { validateWebhookUrl } from "./ssrf";
 // Webhook endpoints of an account: CRUD, enabling (with its held deliveries) and secret
 // rotation. Every query names the account: another account's endpoint is "not found".
 
-export const MANUALLY_DISABLED_REASON = "Disabled from the dashboard.";
-export const DISCARDED_HELD_ERROR =
-  "Not sent: held while the endpoint was disabled and discarded when it was re-enabled.";
+export { DISCARDED_HELD_ERROR } from "./delivery";
+export { MANUALLY_DISABLED_REASON };
 
 const notFound = () => new ApiError("not_found", "Webhook not found.");
 
@@ -69,7 +73,7 @@ export async function getWebhook(accountId: string, id: string) {
 
 /** A new endpoint and its first signing secret; the secret is returned this once. */
 export async function createWebhook(accountId: string, input: CreateWebhookInput): Promise<z.input<typeof createdWebhookResponse>> {
-  assertUrlAllowed(input.url);
+  const url = allowedUrl(input.url);
   const db = await getDb();
   const secret = generateSigningSecret();
   const webhook = await db.transaction(async (tx) => {
@@ -87,7 +91,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
       .values({
         id: newId("webhook"),
         accountId,
-        url: input.url,
+        url,
         description: input.description,
         events: input.events,
         enabled: input.enabled,
@@ -106,7 +110,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
  * them failed with a clear last error (replay or retry-failed can still send them later).
  */
 export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput) {
-  if (input.url !== undefined) assertUrlAllowed(input.url);
+  const url = input.url === undefined ? undefined : allowedUrl(input.url);
   const db = await getDb();
   const { webhook, released } = await db.transaction(async (tx) => {
     const [current] = await tx
@@ -117,13 +121,12 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     if (!current) throw notFound();
 
     const changes: Partial<typeof webhooks.$inferInsert> = { updatedAt: new Date() };
-    if (input.url !== undefined) changes.url = input.url;
+    if (url !== undefined) changes.url = url;
     if (input.description !== undefined) changes.description = input.description;
     if (input.events !== undefined) changes.events = input.events;
-    if (input.enabled === true) Object.assign(changes, { enabled: true, disabledReason: null, consecutiveFailures: 0 });
-    if (input.enabled === false && current.enabled) {
-      Object.assign(changes, { enabled: false, disabledReason: MANUALLY_DISABLED_REASON });
-    }
+    // The endpoint rule's answer to the owner: enabling starts it healthy (endpoint-policy.ts).
+    if (input.enabled === true && !current.enabled) Object.assign(changes, enabledHealth());
+    if (input.enabled === false && current.enabled) Object.assign(changes, manuallyDisabledHealth());
     const [row] = await tx
       .update(webhooks)
       .set(changes)
@@ -134,7 +137,7 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     let released: string[] = [];
     if (input.enabled === true && !current.enabled) {
       if (input.discardHeld) await discardHeldDeliveries(tx, accountId, id);
-      else released = await pendingDeliveryIds(tx, accountId, id);
+      else released = await heldDeliveryIds(tx, accountId, id);
     }
     return { webhook: row!, released };
   });
@@ -156,45 +159,60 @@ export async function deleteWebhook(accountId: string, id: string): Promise<void
 }
 
 /**
- * A new current secret. Every secret that still signs now stops at `now + grace` at the latest
- * (0 = at once), so a rotation with no grace also ends an earlier rotation's grace period —
- * what you want when a secret leaked. Until then deliveries carry one signature per valid secret.
+ * A new current secret; the one it replaces keeps signing for the grace period (0 = stops at
+ * once), never longer than it already would. At most two secrets are valid at any time: any
+ * older one still in an earlier rotation's grace period stops now (`endedPreviousSecrets` says
+ * how many), so a rotation with no grace also ends everything — what you want after a leak.
+ * Limited per endpoint (429).
  */
 export async function rotateWebhookSecret(
   accountId: string,
   id: string,
   input: RotateSecretInput,
 ): Promise<z.input<typeof rotatedSecretResponse>> {
+  await limitSecretRotations(accountId, id);
   const db = await getDb();
   const secret = generateSigningSecret();
   const now = new Date();
   const graceEnds = new Date(now.getTime() + input.gracePeriodSeconds * 1000);
-  const previousSecretExpiresAt = await db.transaction(async (tx) => {
+  const { previousSecretExpiresAt, endedPreviousSecrets } = await db.transaction(async (tx) => {
+    // Locks the endpoint: rotations of one endpoint run one at a time.
     const [webhook] = await tx
       .update(webhooks)
       .set({ secretRotatedAt: now, updatedAt: now })
       .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)))
       .returning({ id: webhooks.id });
     if (!webhook) throw notFound();
-    const still = await tx
-      .update(webhookSecrets)
-      .set({ expiresAt: graceEnds })
-      .where(
-        and(
-          eq(webhookSecrets.webhookId, id),
-          or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, graceEnds)),
-        ),
-      )
-      .returning({ id: webhookSecrets.id });
+    // Valid now, newest first (as deliveries sign): the current secret, then any in a grace period.
+    const [current, ...older] = await tx
+      .select({ id: webhookSecrets.id, createdAt: webhookSecrets.createdAt, expiresAt: webhookSecrets.expiresAt })
+      .from(webhookSecrets)
+      .where(and(eq(webhookSecrets.webhookId, id), or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, now))))
+      .orderBy(desc(webhookSecrets.createdAt), desc(webhookSecrets.id));
+    let previousExpiry: Date | null = null;
+    if (current) {
+      previousExpiry = current.expiresAt && current.expiresAt < graceEnds ? current.expiresAt : graceEnds;
+      await tx.update(webhookSecrets).set({ expiresAt: previousExpiry }).where(eq(webhookSecrets.id, current.id));
+    }
+    if (older.length > 0) {
+      await tx
+        .update(webhookSecrets)
+        .set({ expiresAt: now })
+        .where(inArray(webhookSecrets.id, older.map((o) => o.id)));
+    }
     await tx.insert(webhookSecrets).values({
       id: newId("webhookSecret"),
       webhookId: id,
       ciphertext: encryptSecret(secret),
-      createdAt: now,
+      // Strictly newest, even two rotations within one millisecond: "newest first" orders signatures.
+      createdAt: current && current.createdAt >= now ? new Date(current.createdAt.getTime() + 1) : now,
     });
-    return still.length > 0 ? graceEnds : latestPreviousSecretExpiry(tx, id);
+    return {
+      previousSecretExpiresAt: previousExpiry && previousExpiry > now ? previousExpiry : null,
+      endedPreviousSecrets: older.length,
+    };
   });
-  return { secret, previousSecretExpiresAt };
+  return { secret, previousSecretExpiresAt, endedPreviousSecrets };
 }
 
 async function latestPreviousSecretExpiry(db: Queryable, webhookId: string): Promise<Date | null> {
@@ -209,33 +227,8 @@ async function countPendingDeliveries(db: Queryable, accountId: string, webhookI
   const [row] = await db
     .select({ n: count() })
     .from(deliveries)
-    .where(pendingOf(accountId, webhookId));
+    .where(heldOf(accountId, webhookId));
   return row?.n ?? 0;
-}
-
-async function pendingDeliveryIds(tx: Queryable, accountId: string, webhookId: string): Promise<string[]> {
-  const rows = await tx.select({ id: deliveries.id }).from(deliveries).where(pendingOf(accountId, webhookId));
-  return rows.map((r) => r.id);
-}
-
-async function discardHeldDeliveries(tx: Queryable, accountId: string, webhookId: string): Promise<void> {
-  const now = new Date();
-  await tx
-    .update(deliveries)
-    .set({
-      status: "failed",
-      lastError: DISCARDED_HELD_ERROR,
-      nextAttemptAt: null,
-      lockedBy: null,
-      lockedUntil: null,
-      completedAt: now,
-      updatedAt: now,
-    })
-    .where(pendingOf(accountId, webhookId));
-}
-
-function pendingOf(accountId: string, webhookId: string) {
-  return and(eq(deliveries.accountId, accountId), eq(deliveries.webhookId, webhookId), eq(deliveries.status, "pending"));
 }
 
 /** The webhook row itself, tenant-scoped; for modules that only need to know it is the caller's. */
@@ -254,12 +247,17 @@ export async function assertWebhookExists(db: Queryable, accountId: string, id: 
 // The schema checked the URL's shape; the server's rules (https only in production, no private,
 // loopback, link-local or metadata literal unless the operator allows private targets) live in
 // the SSRF guard. Delivery re-checks the resolved addresses on every attempt.
-function assertUrlAllowed(url: string): void {
+// What is stored is the parser's serialisation (host lower-cased, dot segments resolved, spaces
+// percent-encoded), which is exactly what a delivery calls: the dashboard shows the called URL.
+function allowedUrl(url: string): string {
   const check = validateWebhookUrl(url);
-  if (!check.ok) {
-    throw new ApiError("unprocessable", "The request is invalid; see details.", {
-      fieldErrors: { url: [`The URL ${check.reason}.`] },
-      formErrors: [],
-    });
+  if (!check.ok) throw invalidUrl(`The URL ${check.reason}.`);
+  if (check.url.href.length > MAX_URL_LENGTH) {
+    throw invalidUrl(`Use a URL of at most ${MAX_URL_LENGTH} characters once percent-encoded.`);
   }
+  return check.url.href;
+}
+
+function invalidUrl(message: string) {
+  return new ApiError("unprocessable", "The request is invalid; see details.", { fieldErrors: { url: [message] }, formErrors: [] });
 }

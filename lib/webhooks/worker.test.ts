@@ -235,7 +235,7 @@ async function crashWorkerProcess() {
 
 async function spawnWorker(): Promise<ChildProcess> {
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.mts", "--account", accountId], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.mts", "--account", accountId], {
     cwd: root,
     env: {
       ...process.env,

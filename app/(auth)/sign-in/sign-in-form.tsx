@@ -1,33 +1,20 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { signInWithPassword } from "../actions";
+import { signInFromForm } from "../form-actions";
 
+// A form action, so it also works before (or without) scripts: the browser POSTs it, never a GET
+// that would put the password in the URL. After a failed attempt the email stays, the password not.
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string | null; initialError: string | null }) {
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(initialError);
-  const [pending, startTransition] = useTransition();
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(null);
-    startTransition(async () => {
-      // On success the action redirects; it only returns when signing in failed.
-      const result = await signInWithPassword({ email, password, callbackUrl });
-      if (result?.error) {
-        setError(result.error);
-        setPassword("");
-      }
-    });
-  }
+  const [state, formAction, pending] = useActionState(signInFromForm, { error: initialError ?? undefined });
 
   return (
-    <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
-      {error ? <Alert tone="error">{error}</Alert> : null}
+    <form action={formAction} className="mt-6 space-y-4" noValidate>
+      {state.error ? <Alert tone="error">{state.error}</Alert> : null}
+      <input type="hidden" name="callbackUrl" value={callbackUrl ?? ""} />
       <TextField
         label="Email"
         name="email"
@@ -35,18 +22,9 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string 
         autoComplete="email"
         inputMode="email"
         required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
+        defaultValue={state.email}
       />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
       <Button type="submit" className="w-full" loading={pending}>
         Sign in
       </Button>
