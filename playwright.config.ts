@@ -28,6 +28,11 @@ export const E2E_ENV = {
   DEMO_SEED: "false",
   // Every spec signs up fresh accounts from 127.0.0.1; the per-address sign-up limit would stop them.
   RATE_LIMIT_SIGNUP_PER_HOUR: "100000",
+  // The fuzz and the long-page specs send hundreds of test events and rotations from one account;
+  // those limits' 429s are proven through the real route handlers in test-event.test.ts and
+  // webhooks.test.ts.
+  RATE_LIMIT_TEST_SENDS_PER_MINUTE: "100000",
+  RATE_LIMIT_ROTATIONS_PER_HOUR: "100000",
   // Specs that test per-address limits call from addresses of their own (127.0.0.x); these leave
   // room for the wrong passwords and bad keys the other specs send from 127.0.0.1.
   RATE_LIMIT_SIGNIN_PER_ADDRESS_15M: "60",

@@ -33,6 +33,12 @@ export interface DeliveryFilters {
 
 /** How often the log polls while any delivery it shows is still pending. */
 export const PENDING_REFRESH_MS = 1_500;
+/**
+ * How often the chart polls while it counts pending deliveries. The log's settling also refreshes
+ * it, but a retry can settle between the chart's fetch and the log's, leaving the log nothing to
+ * notice: this closes that gap at a gentler pace than the log's.
+ */
+export const CHART_PENDING_REFRESH_MS = 5_000;
 
 export function useWebhooks() {
   return useQuery({
@@ -64,6 +70,8 @@ export function useWebhookStats(id: string, hours: number) {
     queryKey: webhookKeys.stats(id, hours),
     queryFn: () =>
       apiFetch<WebhookTimeline>(`/api/webhooks/${encodeURIComponent(id)}/stats?hours=${hours}`),
+    refetchInterval: (query) =>
+      query.state.data?.buckets.some((b) => b.pending > 0) ? CHART_PENDING_REFRESH_MS : false,
   });
 }
 

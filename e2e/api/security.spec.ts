@@ -202,7 +202,8 @@ test.describe("cross-site requests", () => {
   }
 });
 
-// The owner's webhooks and keys as the dashboard lists them (lastUsedAt moves with any key use).
+// The owner's webhooks and keys as the dashboard lists them (lastUsedAt moves with any key use;
+// an endpoint's health fields move when the engine records an attempt to it, as it may meanwhile).
 async function snapshot() {
   const hooks = await (await owner.api.get("/api/webhooks")).json();
   const keys = await (await owner.api.get("/api/api-keys")).json();
