@@ -209,8 +209,6 @@ async function snapshot() {
   const keys = await (await owner.api.get("/api/api-keys")).json();
   const deliveries = await (await owner.api.get(`/api/webhooks/${fixture.webhookId}/deliveries?limit=100`)).json();
   return {
-    // Health fields are the delivery engine's to change (the fixture endpoint's deliveries fail
-    // in the background), not a client's: leave them out, as lastUsedAt below.
     hooks: hooks.data.map(({ failingSince: _f, disablesAt: _d, lastError: _l, ...h }: Record<string, unknown>) => h),
     keys: keys.data.map(({ lastUsedAt: _, ...k }: Record<string, unknown>) => k),
     deliveries: deliveries.data.map((d: { id: string }) => d.id),
