@@ -64,8 +64,9 @@ describe("messages", () => {
   });
 
   it("no Spanish message is left empty or in English word for word", () => {
-    const same = (k: string) => k.split(".").reduce<Tree | string>((t, p) => (t as Tree)[p], es);
-    const en_ = (k: string) => k.split(".").reduce<Tree | string>((t, p) => (t as Tree)[p], en);
+    const lookup = (tree: Tree, k: string) => String(k.split(".").reduce<unknown>((t, p) => (t as Tree)[p], tree) ?? "");
+    const same = (k: string) => lookup(es, k);
+    const en_ = (k: string) => lookup(en, k);
     // Words that are the same in both languages (product names, loanwords).
     const SAME_IN_BOTH = /^(Webhooks?|Email|OpenAPI|API|Endpoint|URL|ID|Test|OK|—|PartnersMy)$/i;
     const copied = enKeys.filter((k) => {
