@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signInWithForm, signUp } from "../support/accounts";
 
 // The language: Accept-Language on a first visit, then the header's switch, kept in a cookie.
 // English sentences of the sign-in page that must not appear once it is in Spanish.
@@ -43,4 +44,20 @@ test("the switch changes the language and keeps it across pages", async ({ page,
   await page.goto("/sign-in");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.screenshot({ path: info.outputPath("sign-in-en.png"), fullPage: true });
+});
+
+test("signed in, the choice is kept on the profile: another browser opens in it", async ({ page, browser, baseURL }) => {
+  const user = await signUp(baseURL!);
+  await signInWithForm(page, user);
+  await page.getByRole("button", { name: "Español" }).first().click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "es");
+  await expect(page.getByRole("link", { name: "Resumen" }).first()).toBeVisible();
+
+  // A fresh browser asking for English, without the cookie: the profile's Spanish wins.
+  const other = await browser.newContext({ locale: "en-US" });
+  const second = await other.newPage();
+  await signInWithForm(second, user);
+  await expect(second.locator("html")).toHaveAttribute("lang", "es");
+  await expect(second.getByRole("button", { name: "Cerrar sesión", exact: true }).first()).toBeVisible();
+  await other.close();
 });
