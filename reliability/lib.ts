@@ -12,7 +12,7 @@ import { getDb } from "@/lib/db";
 import { accounts, deliveries, events, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
-import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
+import { EVENT_CATALOGUE, EventDataMismatchError } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { encryptSecret } from "@/lib/webhooks/secrets";
 import type { Chaos, ReceiverCommand, ReceiverReport } from "./protocol";
@@ -213,13 +213,6 @@ export async function createEndpoints(n: number, receiverUrl: string, secret: st
 }
 
 /**
- * Emit `total` conversion.created events through the real outbox, round-robin over the
- * accounts, at `ratePerS`, `batch` events per transaction, waking the engine after each commit.
- * Each event's data.id is unique (streamEventId), so the receiver can tell events apart. Survives
- * the database going away: a batch whose commit is in doubt is looked up before it is re-sent,
- * so no event is written twice.
- */
-/**
  * The stream's i-th conversion id: `conv_` + the run's 8-character prefix + i in base36, padded
  * to the 20 characters of a real id (enqueueEvent checks data against the event's schema).
  */
@@ -227,6 +220,13 @@ export function streamEventId(prefix: string, i: number): string {
   return `conv_${prefix}${i.toString(36).padStart(12, "0")}`;
 }
 
+/**
+ * Emit `total` conversion.created events through the real outbox, round-robin over the
+ * accounts, at `ratePerS`, `batch` events per transaction, waking the engine after each commit.
+ * Each event's data.id is unique (streamEventId), so the receiver can tell events apart. Survives
+ * the database going away: a batch whose commit is in doubt is looked up before it is re-sent,
+ * so no event is written twice.
+ */
 export async function emitStream(opts: {
   accountIds: string[];
   total: number;
@@ -278,7 +278,7 @@ export async function emitStream(opts: {
           break;
         } catch (err) {
           // A producer bug is not an outage: retrying it would hang the scenario until CI's limit.
-          if (err instanceof Error && err.message.includes("does not match its documented schema")) throw err;
+          if (err instanceof EventDataMismatchError) throw err;
           opts.onError?.(err);
           retries++;
           await sleep(200);
