@@ -1,7 +1,8 @@
 "use server";
 
 import { headers } from "next/headers";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
+import { setUserLocale } from "@/i18n/user-locale";
 import { z } from "zod";
 import { signUp } from "@/lib/accounts/accounts";
 import { signupInput } from "@/lib/accounts/schemas";
@@ -43,7 +44,9 @@ export async function signUpFromForm(_previous: SignUpFormState, form: FormData)
     await limitSignUp(clientIp(await headers()));
     const raw = { ...values, password, accountKind: values.accountKind || undefined };
     assertStorableText(raw);
-    await signUp(signupInput.parse(raw));
+    const { user, account } = await signUp(signupInput.parse(raw));
+    // The language the form was filled in is theirs until they switch: notice mails use it.
+    await setUserLocale(account.id, user.id, await getLocale());
   } catch (err) {
     return { values, ...(await signUpErrors(err)) };
   }
