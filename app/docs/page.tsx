@@ -142,7 +142,7 @@ export default async function DocsPage() {
           </div>
           <nav className="flex items-center gap-4 text-sm">
             <LanguageSwitch />
-            <a href="/api/openapi.json" className="font-medium text-slate-600 hover:text-slate-900">
+            <a href="/api/openapi.json" className="hidden font-medium text-slate-600 hover:text-slate-900 sm:inline">
               OpenAPI
             </a>
             <Link href="/dashboard" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
