@@ -29,7 +29,8 @@ import { DeliveryWorker } from "@/lib/webhooks/worker";
 
 const serverUrl = requireServerUrl("npm run bench");
 // A database of its own, so the workers run as in production: unscoped, the only work there.
-const scratch = await createScratchDatabase(serverUrl, "bench");
+// BENCH_DB_PREFIX names it on a shared server (default "bench": bench_<random>).
+const scratch = await createScratchDatabase(serverUrl, process.env.BENCH_DB_PREFIX ?? "bench");
 process.env.DATABASE_URL = scratch.url;
 process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "true"; // the receiver is on loopback
 process.env.LOG_LEVEL ??= "warn";
