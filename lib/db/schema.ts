@@ -43,6 +43,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     // "Sign out everywhere": sessions that began before this are over (lib/auth/sessions.ts).
     sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true, precision: 3 }),
+    // The language they chose ("en" | "es", i18n/locales.ts); null until they choose one.
+    locale: text("locale"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
@@ -268,7 +270,7 @@ export const deliveryAttempts = pgTable(
 // Rollups for the dashboard's numbers (lib/webhooks/rollups.ts), per endpoint and UTC hour: the
 // deliveries created in that hour by their current status, and a latency histogram of the attempts
 // started in it ({bucket: count}, log-bucketed: see LATENCY_RELATIVE_ERROR). Kept by statement-level
-// triggers on deliveries and delivery_attempts (migration 0007), so every writer — the attempt
+// triggers on deliveries and delivery_attempts (migration delivery_log_indexes_and_rollups), so every writer — the attempt
 // recorder of both engines, the outbox, replay, retry-failed, held deliveries, retention — keeps
 // them exact in the same transaction; `npm run rollups:rebuild` recomputes them from raw rows.
 export const webhookHourlyStats = pgTable(

@@ -4,7 +4,7 @@ import type { Queryable } from "@/lib/db";
 // The dashboard's numbers come from rollups (webhook_hourly_stats), never from history: per
 // endpoint and UTC hour, the deliveries created in that hour by their current status, and a
 // histogram of the durations of the attempts started in it. Statement-level triggers on
-// deliveries and delivery_attempts keep them (migration 0007), inside whatever statement changes
+// deliveries and delivery_attempts keep them (migration delivery_log_indexes_and_rollups), inside whatever statement changes
 // the raw rows — the attempt recorder's batched write (both engines), the outbox, replay,
 // retry-failed, held deliveries, retention — so they are exact at every commit. This module reads
 // them, prunes them with retention, and rebuilds them from raw rows.

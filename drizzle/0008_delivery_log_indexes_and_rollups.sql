@@ -17,6 +17,7 @@ CREATE INDEX "deliveries_webhook_status_created_idx" ON "deliveries" USING btree
 CREATE INDEX "deliveries_webhook_event_created_idx" ON "deliveries" USING btree ("webhook_id","event_type","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "deliveries_webhook_status_event_created_idx" ON "deliveries" USING btree ("webhook_id","status","event_type","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "deliveries_webhook_created_idx" ON "deliveries" USING btree ("webhook_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
+-- ===== BEGIN hand-written SQL (issue 15 rollups; drizzle-kit does not generate it: carry over verbatim when regenerating) =====
 -- Rollups (lib/webhooks/rollups.ts). The latency histogram's bucket of a duration in ms: 0 for 0,
 -- else 1 + ceil(log_γ(ms)) with γ = 1.02 / 0.98, so a bucket's midpoint 2γ^(k-1)/(γ+1) is within
 -- 2 % of every duration in it (DDSketch's mapping). The constant is ln γ.
@@ -147,3 +148,5 @@ BEGIN
   ON CONFLICT (webhook_id, hour) DO UPDATE SET latency = excluded.latency;
 END $$;--> statement-breakpoint
 SELECT webhook_stats_rebuild(NULL);
+
+-- ===== END hand-written SQL =====
