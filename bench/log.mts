@@ -182,7 +182,9 @@ async function startProductionServer(databaseUrl: string) {
     await run("npx", ["next", "build"]);
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["server.mjs", "-H", "127.0.0.1", "-p", String(port)], {
+  // BENCH_LOG_NODE_ARGS: flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_LOG_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "server.mjs", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
