@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import { describe, expect, it } from "vitest";
 import en from "@/messages/en.json";
 import es from "@/messages/es.json";
@@ -75,4 +76,25 @@ describe("messages", () => {
     });
     expect(copied).toEqual([]);
   });
+
+  it("every message is valid ICU, with the same arguments and tags in both languages", () => {
+    const lookup = (tree: Tree, k: string) => String(k.split(".").reduce<unknown>((t, p) => (t as Tree)[p], tree));
+    const mismatched = enKeys.filter((k) => {
+      const [enNames, esNames] = [lookup(en, k), lookup(es, k)].map((m) => [...new Set(argumentsOf(parse(m)))].sort().join());
+      return enNames !== esNames;
+    });
+    expect(mismatched).toEqual([]);
+  });
 });
+
+/** The variables and rich-text tags a message uses (a typo in one language breaks at render). */
+function argumentsOf(elements: MessageFormatElement[]): string[] {
+  return elements.flatMap((el): string[] => {
+    if (el.type === TYPE.literal || el.type === TYPE.pound) return [];
+    if (el.type === TYPE.tag) return [`<${el.value}>`, ...argumentsOf(el.children)];
+    if (el.type === TYPE.plural || el.type === TYPE.select) {
+      return [el.value, ...Object.values(el.options).flatMap((o) => argumentsOf(o.value))];
+    }
+    return [el.value];
+  });
+}

@@ -1,6 +1,8 @@
 "use server";
 
 import { headers } from "next/headers";
+import { getLocale, getTranslations } from "next-intl/server";
+import { setUserLocale } from "@/i18n/user-locale";
 import { z } from "zod";
 import { signUp } from "@/lib/accounts/accounts";
 import { signupInput } from "@/lib/accounts/schemas";
@@ -42,26 +44,47 @@ export async function signUpFromForm(_previous: SignUpFormState, form: FormData)
     await limitSignUp(clientIp(await headers()));
     const raw = { ...values, password, accountKind: values.accountKind || undefined };
     assertStorableText(raw);
-    await signUp(signupInput.parse(raw));
+    const { user, account } = await signUp(signupInput.parse(raw));
+    // The language the form was filled in is theirs until they switch: notice mails use it.
+    await setUserLocale(account.id, user.id, await getLocale());
   } catch (err) {
-    return { values, ...signUpErrors(err) };
+    return { values, ...(await signUpErrors(err)) };
   }
   const result = await signInWithPassword({ email: values.email, password, callbackUrl: text(form, "callbackUrl") || null });
-  return result ? { values, formError: `Your account was created, but signing in failed: ${result.error}` } : {};
+  if (!result) return {};
+  const t = await getTranslations("auth.signUp.errors");
+  return { values, formError: t("createdButSignInFailed", { error: result.error }) };
 }
 
 const formErrorDetails = z.object({ fieldErrors: z.record(z.string(), z.array(z.string())), formErrors: z.array(z.string()) });
+const SIGN_UP_FIELDS: SignUpField[] = ["name", "email", "password", "accountName", "accountKind"];
 
-function signUpErrors(err: unknown): Omit<SignUpFormState, "values"> {
+// The messages come from the code of each problem, in the page's language; the API's English
+// `message`s are for POST /api/signup's clients.
+async function signUpErrors(err: unknown): Promise<Omit<SignUpFormState, "values">> {
+  const t = await getTranslations("auth.signUp.errors");
+  if (err instanceof z.ZodError) {
+    const fieldErrors: SignUpFormState["fieldErrors"] = {};
+    for (const issue of err.issues) {
+      const field = SIGN_UP_FIELDS.find((f) => f === issue.path[0]);
+      if (!field || fieldErrors[field]) continue;
+      fieldErrors[field] =
+        field === "password" ? (issue.code === "too_big" ? t("passwordLong") : t("passwordShort"))
+        : issue.code === "too_big" ? t("tooLong")
+        : t(field);
+    }
+    return { fieldErrors, formError: t("fix") };
+  }
   const apiError = toApiError(err);
-  if (apiError.code === "conflict") return { duplicate: true, fieldErrors: { email: apiError.message } };
+  if (apiError.code === "conflict") return { duplicate: true, fieldErrors: { email: t("duplicate") } };
+  if (apiError.code === "rate_limited") return { formError: t("rateLimited") };
   const details = formErrorDetails.safeParse(apiError.details);
-  if (apiError.code !== "unprocessable" || !details.success) return { formError: apiError.message };
-  const first = (field: SignUpField) => details.data.fieldErrors[field]?.[0];
-  return {
-    fieldErrors: { name: first("name"), email: first("email"), password: first("password"), accountName: first("accountName"), accountKind: first("accountKind") },
-    formError: details.data.formErrors[0] ?? "Some details need fixing — see the highlighted fields.",
-  };
+  if (apiError.code !== "unprocessable" || !details.success) return { formError: t("failed") };
+  // Text no database can store (NUL, lone surrogates): the only non-schema check.
+  const fieldErrors = Object.fromEntries(
+    SIGN_UP_FIELDS.filter((f) => details.data.fieldErrors[f]).map((f) => [f, t("unstorable")]),
+  );
+  return { fieldErrors, formError: t("fix") };
 }
 
 function text(form: FormData, name: string): string {

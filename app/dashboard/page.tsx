@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { auth } from "@/auth";
@@ -6,63 +7,59 @@ import { SignOutEverywhereButton } from "@/components/shell/sign-out-button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 
-export const metadata: Metadata = { title: "Overview" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("nav");
+  return { title: t("overview") };
+}
 
 // The dashboard's front page: who you are signed in as, and the next steps to receive events.
 export default async function OverviewPage() {
   const session = await auth();
+  const t = await getTranslations("overview");
   const user = session?.user;
-  const firstName = user?.name?.split(" ")[0] ?? "there";
+  const firstName = user?.name?.split(" ")[0];
   const isAdvertiser = user?.accountKind === "advertiser";
+  const strong = (chunks: ReactNode) => <strong className="font-semibold text-slate-800">{chunks}</strong>;
 
   return (
     <>
       <PageHeader
-        title={`Welcome, ${firstName}`}
-        description={
-          <>
-            You're signed in to <strong className="font-semibold text-slate-800">{user?.accountName}</strong>. Webhooks
-            send a signed HTTP request to your server the moment something happens in your account.
-          </>
-        }
+        title={firstName ? t("welcome", { name: firstName }) : t("welcomeAnonymous")}
+        description={t.rich("intro", { account: user?.accountName ?? "", strong })}
       />
 
-      <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">Get started</h2>
+      <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">{t("getStarted")}</h2>
       <ol className="grid gap-4 md:grid-cols-3">
         <Step
           number={1}
-          title="Create an API key"
+          title={t("steps.apiKey.title")}
           href="/dashboard/api-keys"
-          action="Go to API keys"
-          body={
-            isAdvertiser
-              ? "Your server uses it to call /api/v1 — create programs and register conversions."
-              : "Your server uses it to call /api/v1 — browse programs and apply to partner with them."
-          }
+          action={t("steps.apiKey.action")}
+          body={isAdvertiser ? t("steps.apiKey.bodyAdvertiser") : t("steps.apiKey.bodyAffiliate")}
         />
         <Step
           number={2}
-          title="Add a webhook endpoint"
+          title={t("steps.endpoint.title")}
           href="/dashboard/webhooks"
-          action="Go to Webhooks"
-          body="Give us an HTTPS URL and pick the events it should receive. Send a test event to check it works."
+          action={t("steps.endpoint.action")}
+          body={t("steps.endpoint.body")}
         />
         <Step
           number={3}
-          title="Verify signatures"
+          title={t("steps.verify.title")}
           href="/dashboard/docs"
-          action="Read the docs"
-          body="Each delivery is signed with HMAC-SHA256. Check the signature before trusting an event."
+          action={t("steps.verify.action")}
+          body={t("steps.verify.body")}
         />
       </ol>
 
       <Card className="mt-8 p-4 sm:p-6">
-        <h2 className="text-base font-semibold text-slate-900">Events you can receive</h2>
+        <h2 className="text-base font-semibold text-slate-900">{t("eventsTitle")}</h2>
         <ul className="mt-3 grid gap-2 text-sm text-slate-700 sm:grid-cols-2">
-          <EventItem name="conversion.created">a conversion is registered</EventItem>
-          <EventItem name="conversion.approved">the advertiser approves a commission</EventItem>
-          <EventItem name="conversion.rejected">a commission is rejected</EventItem>
-          <EventItem name="partnership.created">an affiliate applies to a program</EventItem>
+          <EventItem name="conversion.created">{t("events.conversionCreated")}</EventItem>
+          <EventItem name="conversion.approved">{t("events.conversionApproved")}</EventItem>
+          <EventItem name="conversion.rejected">{t("events.conversionRejected")}</EventItem>
+          <EventItem name="partnership.created">{t("events.partnershipCreated")}</EventItem>
         </ul>
       </Card>
 
@@ -70,12 +67,9 @@ export default async function OverviewPage() {
         <section aria-labelledby="sessions-heading" className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
           <div>
             <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
-              Your sessions
+              {t("sessionsTitle")}
             </h2>
-            <p className="mt-1 text-sm text-slate-600">
-              Signed in on a computer you no longer use? Signing out everywhere ends every session of yours, in every
-              browser, this one included. API keys keep working.
-            </p>
+            <p className="mt-1 text-sm text-slate-600">{t("sessionsBody")}</p>
           </div>
           <SignOutEverywhereButton className="shrink-0" />
         </section>

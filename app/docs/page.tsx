@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { ApiReference } from "@/components/docs/api-reference";
 import { CodeBlock } from "@/components/docs/code-block";
 import { DocsToc, type TocItem } from "@/components/docs/docs-toc";
@@ -9,11 +11,11 @@ import { Brand } from "@/components/shell/brand";
 import { LanguageSwitch } from "@/components/shell/language-switch";
 import { VerifySignatures } from "@/components/webhooks/verify-signatures";
 import { ERROR_STATUS } from "@/lib/api/errors";
-import { ERROR_CODES, ERROR_DESCRIPTIONS } from "@/lib/openapi/errors";
+import { ERROR_CODES } from "@/lib/openapi/errors";
 import { documentedDefaults } from "@/lib/openapi/defaults";
 import { getOpenApiDocument } from "@/lib/openapi/document";
 import { DELIVERY_HEADER_DOCS, SAMPLE_NEW_SECRET, SAMPLE_SECRET, sampleDelivery } from "@/lib/openapi/events";
-import { describeDuration } from "@/lib/webhooks/endpoint-policy";
+import { formatMoney } from "@/i18n/format";
 import { EVENT_TYPES } from "@/lib/webhooks/events";
 import { DEFAULT_GRACE_PERIOD_SECONDS, MAX_GRACE_PERIOD_SECONDS, MAX_WEBHOOKS_PER_ACCOUNT } from "@/lib/webhooks/schemas";
 import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/webhooks/signing";
@@ -21,10 +23,10 @@ import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/webhooks/signing";
 // Public developer docs (no sign-in). Everything concrete on this page — event samples, headers,
 // signatures, retry delays, the API reference — is computed from the code that sends and serves.
 
-export const metadata: Metadata = {
-  title: "Webhooks & API docs",
-  description: "Receive PartnersMy events on your server: events, payloads, signatures, retries and the API.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("docs");
+  return { title: t("metaTitle"), description: t("metaDescription") };
+}
 
 const TOC: TocItem[] = [
   { id: "overview", title: "Overview" },
@@ -43,16 +45,46 @@ const TOC: TocItem[] = [
   { id: "api-reference", title: "API reference" },
 ];
 
-function formatDelay(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
-  if (ms < 3_600_000) return `${Math.round(ms / 6_000) / 10} min`;
-  return `${Math.round(ms / 360_000) / 10} h`;
+// The sections this page words itself (a section added by its own component brings its own title).
+const SECTION_IDS = [
+  "overview", "quickstart", "authentication", "events", "delivery", "verifying", "responding", "disabling",
+  "rotation", "replay", "idempotency", "endpoint-urls", "errors", "api-reference",
+] as const;
+type SectionId = (typeof SECTION_IDS)[number];
+const isSectionId = (id: string): id is SectionId => (SECTION_IDS as readonly string[]).includes(id);
+
+// What each delivery header means, in the reader's language (the header list itself is the code's).
+type HeaderKey =
+  | "contentType" | "userAgent" | "xWebhookSignature" | "xWebhookEvent" | "xWebhookDelivery" | "xWebhookAttempt"
+  | "webhookId" | "webhookTimestamp" | "webhookSignature";
+const HEADER_KEYS: Partial<Record<string, HeaderKey>> = {
+  "Content-Type": "contentType",
+  "User-Agent": "userAgent",
+  "X-Webhook-Signature": "xWebhookSignature",
+  "X-Webhook-Event": "xWebhookEvent",
+  "X-Webhook-Delivery": "xWebhookDelivery",
+  "X-Webhook-Attempt": "xWebhookAttempt",
+  "webhook-id": "webhookId",
+  "webhook-timestamp": "webhookTimestamp",
+  "webhook-signature": "webhookSignature",
+};
+
+/** A delay in the largest unit that reads well: "1 min", "25 min", "2,5 h". */
+function formatDelay(ms: number, locale: string): string {
+  const [unit, size] = ms < 60_000 ? (["second", 1_000] as const) : ms < 3_600_000 ? (["minute", 60_000] as const) : (["hour", 3_600_000] as const);
+  return new Intl.NumberFormat(locale, { style: "unit", unit, maximumFractionDigits: 1 }).format(ms / size);
 }
 
-function formatSeconds(seconds: number): string {
-  if (seconds % 86_400 === 0) return `${seconds / 86_400} day${seconds === 86_400 ? "" : "s"}`;
-  if (seconds % 3_600 === 0) return `${seconds / 3_600} hours`;
-  return `${seconds} s`;
+/** The disable window in words: "3 days", "3 días", "12 hours". */
+function formatWindow(ms: number, locale: string): string {
+  const [unit, size] = ms % 86_400_000 === 0 ? (["day", 86_400_000] as const) : ms % 3_600_000 === 0 ? (["hour", 3_600_000] as const) : (["minute", 60_000] as const);
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 1 }).format(ms / size);
+}
+
+/** A whole number of days or hours, spelled out: "1 day", "7 días", "24 hours". */
+function formatSeconds(seconds: number, locale: string): string {
+  const [unit, size] = seconds % 86_400 === 0 ? (["day", 86_400] as const) : seconds % 3_600 === 0 ? (["hour", 3_600] as const) : (["second", 1] as const);
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(seconds / size);
 }
 
 /** An HTTP request as it appears on the wire: request line, headers, blank line, raw body. */
@@ -61,8 +93,32 @@ function httpRequest(headers: Record<string, string>, body: string): string {
   return `POST /webhooks/partnersmy HTTP/1.1\nHost: example.com\n${lines.join("\n")}\n\n${body}`;
 }
 
-export default function DocsPage() {
+export default async function DocsPage() {
+  const t = await getTranslations("docs");
+  const locale = await getLocale();
+  const delay = (ms: number) => formatDelay(ms, locale);
+  // Rich-text tags shared by the prose below; code and field names stay in the markup as they are.
+  const code = (chunks: ReactNode) => <Code>{chunks}</Code>;
+  const strong = (chunks: ReactNode) => <strong>{chunks}</strong>;
+  const rich = { code, strong };
+  const link = (href: string) => (chunks: ReactNode) =>
+    href.startsWith("/dashboard") ? (
+      <Link className="text-brand-700 underline" href={href}>
+        {chunks}
+      </Link>
+    ) : (
+      <a className="text-brand-700 underline" href={href}>
+        {chunks}
+      </a>
+    );
+  const headerMeaning = (name: string) => {
+    const key = HEADER_KEYS[name];
+    return key ? t(`delivery.headers.${key}`) : undefined;
+  };
+  const title = (id: string, fallback: string) => (isSectionId(id) ? t(`sections.${id}`) : fallback);
+  const toc = TOC.map((item) => ({ ...item, title: title(item.id, item.title) }));
   const defaults = documentedDefaults();
+  const disableAfter = formatWindow(defaults.disableAfterMs, locale);
   const doc = getOpenApiDocument();
   const example = sampleDelivery("conversion.created");
   const rotating = sampleDelivery("conversion.created", [SAMPLE_NEW_SECRET, SAMPLE_SECRET]);
@@ -82,15 +138,15 @@ export default function DocsPage() {
           <div className="flex items-center gap-3">
             <Brand href="/docs" />
             <span className="hidden text-sm text-slate-400 sm:inline">/</span>
-            <span className="hidden text-sm font-medium text-slate-700 sm:inline">Docs</span>
+            <span className="hidden text-sm font-medium text-slate-700 sm:inline">{t("crumb")}</span>
           </div>
           <nav className="flex items-center gap-4 text-sm">
             <LanguageSwitch />
-            <a href="/api/openapi.json" className="font-medium text-slate-600 hover:text-slate-900">
+            <a href="/api/openapi.json" className="hidden font-medium text-slate-600 hover:text-slate-900 sm:inline">
               OpenAPI
             </a>
             <Link href="/dashboard" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
-              Dashboard
+              {t("dashboard")}
             </Link>
           </nav>
         </div>
@@ -99,22 +155,21 @@ export default function DocsPage() {
       <div className="mx-auto flex max-w-7xl gap-10 px-4 py-10 sm:px-6">
         <aside className="hidden w-56 shrink-0 lg:block">
           <div className="sticky top-20 max-h-[calc(100vh-6rem)] overflow-y-auto pb-8">
-            <DocsToc items={TOC} />
+            <DocsToc items={toc} label={t("onThisPage")} />
           </div>
         </aside>
 
         <main className="min-w-0 flex-1 space-y-12 pb-24">
           <div>
-            <p className="text-sm font-medium text-brand-700">Advanced API</p>
+            <p className="text-sm font-medium text-brand-700">{t("eyebrow")}</p>
             <h1 className="mt-1 text-3xl font-bold tracking-tight text-slate-900 sm:text-4xl">Webhooks</h1>
             <p className="mt-3 max-w-3xl text-lg leading-8 text-slate-600">
-              Receive real-time notifications when events occur in your account: signed HTTPS requests to your server
-              when a conversion is registered, approved or rejected, and when an affiliate applies to a program.
+              {t("intro")}
             </p>
             <details className="mt-4 rounded-lg border border-slate-200 lg:hidden">
-              <summary className="cursor-pointer px-4 py-2 text-sm font-medium text-slate-700">On this page</summary>
+              <summary className="cursor-pointer px-4 py-2 text-sm font-medium text-slate-700">{t("onThisPage")}</summary>
               <ul className="grid gap-1 px-4 pb-3 text-sm sm:grid-cols-2">
-                {TOC.map((item) => (
+                {toc.map((item) => (
                   <li key={item.id}>
                     <a className="text-brand-700 hover:underline" href={`#${item.id}`}>
                       {item.title}
@@ -125,41 +180,20 @@ export default function DocsPage() {
             </details>
           </div>
 
-          <DocSection id="overview" title="Overview">
-            <P>
-              A <strong>webhook endpoint</strong> is a URL on your server that you register in the dashboard, with the
-              events it should receive. When one of those events happens, we send it an HTTP <Code>POST</Code> with a
-              JSON body and signature headers. Each event sent to one endpoint is a <strong>delivery</strong>; each
-              HTTP request we make for it is an <strong>attempt</strong>. A delivery that fails is retried, and every
-              delivery and attempt is kept in the endpoint&apos;s delivery log, where you can replay it.
-            </P>
+          <DocSection id="overview" title={title("overview", "Overview")}>
+            <P>{t.rich("overview.body", rich)}</P>
             <List>
-              <li>
-                Manage endpoints in the dashboard under <Link className="text-brand-700 underline" href="/dashboard/webhooks">Webhooks</Link>{" "}
-                (or through <Code>/api/webhooks</Code> with a dashboard session), up to {MAX_WEBHOOKS_PER_ACCOUNT} per account.
-              </li>
-              <li>
-                Your servers call the API at <Code>/api/v1</Code> with an API key — for example to register conversions
-                or to send a test event.
-              </li>
-              <li>
-                Machine-readable: the <a className="text-brand-700 underline" href="/api/openapi.json">OpenAPI 3.1 document</a> describes
-                every endpoint and, in its <Code>webhooks</Code> section, every event we send.
-              </li>
+              <li>{t.rich("overview.manage", { ...rich, link: link("/dashboard/webhooks"), max: MAX_WEBHOOKS_PER_ACCOUNT })}</li>
+              <li>{t.rich("overview.api", rich)}</li>
+              <li>{t.rich("overview.openapi", { ...rich, link: link("/api/openapi.json") })}</li>
             </List>
           </DocSection>
 
-          <DocSection id="quickstart" title="Quickstart">
+          <DocSection id="quickstart" title={title("quickstart", "Quickstart")}>
             <List ordered>
-              <li>
-                Create an endpoint in the dashboard (<Link className="text-brand-700 underline" href="/dashboard/webhooks/new">Webhooks → New</Link>)
-                with your HTTPS URL and the events you want. Copy the signing secret (<Code>whsec_…</Code>) it shows once.
-              </li>
-              <li>
-                In your handler, read the <strong>raw</strong> request body, verify the signature (<a className="text-brand-700 underline" href="#verifying">below</a>),
-                answer <Code>2xx</Code> quickly, then process the event — ideally from a queue.
-              </li>
-              <li>Create an API key (dashboard → API keys) and send yourself a test event:</li>
+              <li>{t.rich("quickstart.create", { ...rich, link: link("/dashboard/webhooks/new") })}</li>
+              <li>{t.rich("quickstart.handler", { ...rich, link: link("#verifying") })}</li>
+              <li>{t("quickstart.apiKey")}</li>
             </List>
             <CodeBlock
               label="shell"
@@ -168,39 +202,27 @@ export default function DocsPage() {
   -H "Content-Type: application/json" \\
   -d '{}'`}
             />
-            <P>
-              The answer (<Code>202</Code>) contains the <Code>payload</Code> sent and one delivery per endpoint
-              subscribed to <Code>conversion.created</Code>; add <Code>{`{"webhookId": "wh_…"}`}</Code> to target one
-              endpoint. Test deliveries are marked <Code>test</Code> in the delivery log. An account may send{" "}
-              {defaults.testSendsPerMinute} test events a minute (dashboard and API together); past that the answer is{" "}
-              <Code>429 rate_limited</Code> with <Code>Retry-After</Code>.
-            </P>
+            <P>{t.rich("quickstart.answer", { ...rich, target: `{"webhookId": "wh_…"}`, perMinute: defaults.testSendsPerMinute })}</P>
           </DocSection>
 
-          <DocSection id="authentication" title="Authentication" lead="Two kinds of credentials, for two kinds of callers. Each endpoint accepts exactly one.">
+          <DocSection id="authentication" title={title("authentication", "Authentication")} lead={t("auth.lead")}>
             <Table
-              caption="Authentication by endpoint family"
-              head={["Endpoints", "Credential", "How"]}
+              caption={t("auth.caption")}
+              head={[t("auth.endpoints"), t("auth.credential"), t("auth.how")]}
               rows={[
                 [
                   <Code key="a">/api/webhooks/**, /api/api-keys</Code>,
-                  "Dashboard session",
-                  <span key="c">
-                    The session cookie set when you sign in to the dashboard. Webhook management is done there. An API
-                    key on these endpoints is refused with <Code>401</Code>, and mutating requests from another site
-                    with <Code>403</Code>.
-                  </span>,
+                  t("auth.session"),
+                  <span key="c">{t.rich("auth.sessionHow", rich)}</span>,
                 ],
                 [
                   <Code key="a">/api/v1/**</Code>,
-                  "API key",
+                  t("auth.apiKey"),
                   <span key="c">
-                    <Code>Authorization: Bearer &lt;key&gt;</Code> or <Code>X-API-Key: &lt;key&gt;</Code>. Keys are
-                    created and revoked in the dashboard; a revoked key stops working at once. A session cookie alone is
-                    refused with <Code>401</Code>. Limit: {defaults.apiKeyPerMinute} requests a minute per key.
+                    {t.rich("auth.apiKeyHow", { ...rich, bearer: "Authorization: Bearer <key>", header: "X-API-Key: <key>", perMinute: defaults.apiKeyPerMinute })}
                   </span>,
                 ],
-                [<Code key="a">/api/signup, /api/health, /api/openapi.json</Code>, "None", "Public."],
+                [<Code key="a">/api/signup, /api/health, /api/openapi.json</Code>, t("auth.none"), t("auth.public")],
               ]}
             />
             <CodeBlock
@@ -209,37 +231,28 @@ export default function DocsPage() {
 # or
 curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_API_KEY"`}
             />
-            <Callout title="Two different secrets" tone="warn">
-              Your <strong>API key</strong> authenticates your calls to us. Each endpoint&apos;s <strong>signing secret</strong>{" "}
-              (<Code>whsec_…</Code>) lets you check that a delivery came from us. Verify deliveries with the endpoint&apos;s
-              signing secret, never with an API key.
+            <Callout title={t("auth.secretsTitle")} tone="warn">
+              {t.rich("auth.secretsBody", rich)}
             </Callout>
           </DocSection>
 
           <DocSection
             id="events"
-            title="Events"
-            lead={`${EVENT_TYPES.length} event types. Every body has the same envelope: {"event", "data": {"id", "type", "amount", "status", …}, "timestamp"}.`}
+            title={title("events", "Events")}
+            lead={t("events.lead", { count: EVENT_TYPES.length, envelope: `{"event", "data": {"id", "type", "amount", "status", …}, "timestamp"}` })}
           >
-            <P>
-              <Code>data</Code> always has <Code>id</Code>, <Code>type</Code>, <Code>amount</Code> (minor units, e.g.{" "}
-              <Code>4999</Code> for 49.99; <Code>null</Code> for partnerships) and <Code>status</Code>. More fields may be
-              added at any time: ignore those you do not know. <Code>timestamp</Code> is when the event happened (ISO
-              8601, UTC). Both sides of a conversion or partnership are told: each of the advertiser&apos;s and the
-              affiliate&apos;s endpoints subscribed to the event gets its own delivery.
-            </P>
+            <P>{t.rich("events.body", { ...rich, example: formatMoney(4999, "USD", locale) })}</P>
             <EventCatalogue />
           </DocSection>
 
-          <DocSection id="delivery" title="The delivery request" lead="One HTTP POST per attempt. This is a conversion.created delivery exactly as sent, signed with a sample secret.">
-            <CodeBlock label="HTTP request" testId="delivery-request" code={httpRequest(example.headers, example.body)} />
+          <DocSection id="delivery" title={title("delivery", "The delivery request")} lead={t("delivery.lead")}>
+            <CodeBlock label={t("delivery.requestLabel")} testId="delivery-request" code={httpRequest(example.headers, example.body)} />
             <P className="text-sm text-slate-500">
-              Sample secret: <Code>{SAMPLE_SECRET}</Code> — the signatures above are real HMACs of this body with it, so
-              you can test your verification code against this request (pass a fixed &quot;now&quot; — its timestamp is in the past).
+              {t.rich("delivery.sampleSecret", { ...rich, secret: SAMPLE_SECRET })}
             </P>
             <Table
-              caption="Delivery headers" testId="delivery-headers"
-              head={["Header", "Example", "Meaning"]}
+              caption={t("delivery.headersCaption")} testId="delivery-headers"
+              head={[t("delivery.header"), t("delivery.example"), t("delivery.meaning")]}
               rows={DELIVERY_HEADER_DOCS.map((h) => [
                 <Code key="n" className="whitespace-nowrap">
                   {h.name}
@@ -247,176 +260,113 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
                 <span key="e" className="font-mono text-xs break-all text-slate-600">
                   {exampleHeaderValue(h.name)}
                 </span>,
-                <InlineText key="d" text={h.description} />,
+                <InlineText key="d" text={headerMeaning(h.name) ?? h.description} />,
               ])}
             />
-            <Callout title="Verify the raw bytes">
-              The signature covers the body exactly as sent. Verify before parsing, and never re-serialise the JSON to
-              verify it: key order and spacing would change.
-            </Callout>
+            <Callout title={t("delivery.rawTitle")}>{t("delivery.rawBody")}</Callout>
           </DocSection>
 
-          <DocSection id="verifying" title="Verifying signatures">
-            <P>
-              Each delivery carries two independent signatures; check either. Both are HMAC-SHA256, both include the
-              timestamp so an old request cannot be replayed, and both list one signature per valid secret while a
-              rotation is in its grace period — accept the request when <strong>any</strong> of them matches.
-            </P>
+          <DocSection id="verifying" title={title("verifying", "Verifying signatures")}>
+            <P>{t.rich("verifying.body", rich)}</P>
             <List>
               <li>
-                <Code>X-Webhook-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;[,v1=&lt;hex&gt;…]</Code> — HMAC of{" "}
-                <Code>&lt;t&gt;.&lt;raw body&gt;</Code> keyed with the secret string as shown (<Code>whsec_…</Code>, as UTF-8 bytes).
+                {t.rich("verifying.xWebhook", {
+                  ...rich,
+                  header: "X-Webhook-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]",
+                  signed: "<t>.<raw body>",
+                })}
               </li>
               <li>
-                <a className="text-brand-700 underline" href="https://www.standardwebhooks.com/" rel="noreferrer" target="_blank">
-                  Standard Webhooks
-                </a>
-                : <Code>webhook-signature: v1,&lt;base64&gt;[ v1,&lt;base64&gt;…]</Code> — HMAC of{" "}
-                <Code>&lt;webhook-id&gt;.&lt;webhook-timestamp&gt;.&lt;raw body&gt;</Code> keyed with the base64-decoded part after{" "}
-                <Code>whsec_</Code>. The official libraries verify it as they are.
+                {t.rich("verifying.standard", {
+                  ...rich,
+                  link: (chunks) => (
+                    <a className="text-brand-700 underline" href="https://www.standardwebhooks.com/" rel="noreferrer" target="_blank">
+                      {chunks}
+                    </a>
+                  ),
+                  header: "webhook-signature: v1,<base64>[ v1,<base64>…]",
+                  signed: "<webhook-id>.<webhook-timestamp>.<raw body>",
+                })}
               </li>
-              <li>
-                <strong>Timestamp tolerance:</strong> refuse a request whose timestamp is more than{" "}
-                {SIGNATURE_TOLERANCE_SECONDS / 60} minutes ({SIGNATURE_TOLERANCE_SECONDS} s) from your clock. Each retry is
-                signed afresh with a new timestamp, so retries pass.
-              </li>
-              <li>Compare signatures in constant time (<Code>timingSafeEqual</Code>, <Code>hmac.compare_digest</Code>, <Code>hash_equals</Code>, <Code>hmac.Equal</Code>).</li>
+              <li>{t.rich("verifying.tolerance", { ...rich, minutes: SIGNATURE_TOLERANCE_SECONDS / 60, seconds: SIGNATURE_TOLERANCE_SECONDS })}</li>
+              <li>{t.rich("verifying.constantTime", rich)}</li>
             </List>
             <VerifySignatures />
-            <H3>During a rotation: several signatures</H3>
-            <P>The same delivery signed with a new and an old secret (newest first): each header carries two signatures.</P>
+            <H3>{t("verifying.rotationTitle")}</H3>
+            <P>{t("verifying.rotationBody")}</P>
             <CodeBlock
-              label="headers during a rotation grace period"
+              label={t("verifying.rotationLabel")}
               testId="rotation-headers"
               code={`X-Webhook-Signature: ${rotating.headers["x-webhook-signature"]}\nwebhook-signature: ${rotating.headers["webhook-signature"]}`}
             />
           </DocSection>
 
-          <DocSection id="responding" title="Responding and retries">
+          <DocSection id="responding" title={title("responding", "Responding and retries")}>
             <List>
+              <li>{t.rich("responding.success", { ...rich, seconds: defaults.timeoutMs / 1000 })}</li>
               <li>
-                <strong>Success</strong> is any <Code>2xx</Code> status within {defaults.timeoutMs / 1000} seconds. Answer
-                first, then do the work: a slow handler times out and gets the event again. The response body is
-                ignored (its first 16 KiB are kept in the delivery log).
+                {t.rich("responding.deadlines", { ...rich, connect: defaults.connectTimeoutMs / 1000, firstByte: defaults.firstByteTimeoutMs / 1000 })}
               </li>
+              <li>{t.rich("responding.redirects", rich)}</li>
               <li>
-                Two shorter deadlines inside that: the connection (DNS, TCP and TLS) must be open within{" "}
-                {defaults.connectTimeoutMs / 1000} seconds, and your answer&apos;s status line and headers must arrive
-                within {defaults.firstByteTimeoutMs / 1000} seconds of it — send the status first, then the body.
+                {t.rich("responding.failure", { ...rich, attempts: defaults.attempts, retries: defaults.retryDelaysMs.length, jitter: defaults.jitterPercent })}
               </li>
-              <li>
-                <strong>Redirects are not followed</strong>: a <Code>3xx</Code> is a failure. Register the final URL.
-              </li>
-              <li>
-                Anything else — another status, a timeout, a connection or TLS error — is a failure, and the delivery is
-                retried: {defaults.attempts} attempts in all ({defaults.retryDelaysMs.length} retries), with exponential
-                backoff and ±{defaults.jitterPercent}% jitter so that retries of many deliveries spread out.
-              </li>
-              <li>
-                <Code>429</Code> or <Code>503</Code> with a <Code>Retry-After</Code> header (seconds or an HTTP date): the
-                next attempt waits at least that long, up to {formatDelay(defaults.maxRetryAfterMs)}.
-              </li>
-              <li>
-                <Code>410 Gone</Code>: the endpoint is disabled at once and not called again until you re-enable it.
-              </li>
+              <li>{t.rich("responding.retryAfter", { ...rich, max: delay(defaults.maxRetryAfterMs) })}</li>
+              <li>{t.rich("responding.gone", rich)}</li>
             </List>
             <Table
-              caption="Default retry schedule" testId="retry-schedule"
-              head={["Attempt", "Sent", "About this long after the event"]}
+              caption={t("responding.scheduleCaption")} testId="retry-schedule"
+              head={[t("responding.attempt"), t("responding.sent"), t("responding.elapsed")]}
               rows={schedule.map((row) => [
                 row.attempt,
-                row.attempt === 1 ? "immediately" : `${formatDelay(row.delay)} after attempt ${row.attempt - 1} (±${defaults.jitterPercent}%)`,
-                row.attempt === 1 ? "0" : formatDelay(row.elapsed),
+                row.attempt === 1
+                  ? t("responding.immediately")
+                  : t("responding.after", { delay: delay(row.delay), previous: row.attempt - 1, jitter: defaults.jitterPercent }),
+                row.attempt === 1 ? "0" : delay(row.elapsed),
               ])}
             />
-            <P className="text-sm text-slate-500">
-              These are the defaults; the operator of a deployment can change them (<Code>WEBHOOK_RETRY_DELAYS_MS</Code>,{" "}
-              <Code>WEBHOOK_TIMEOUT_MS</Code>, <Code>WEBHOOK_CONNECT_TIMEOUT_MS</Code>,{" "}
-              <Code>WEBHOOK_FIRST_BYTE_TIMEOUT_MS</Code>). After the last attempt fails, the delivery is <Code>failed</Code>; you
-              can still replay it.
-            </P>
+            <P className="text-sm text-slate-500">{t.rich("responding.defaults", rich)}</P>
           </DocSection>
 
-          <DocSection id="disabling" title="Failing and disabled endpoints">
+          <DocSection id="disabling" title={title("disabling", "Failing and disabled endpoints")}>
+            <P>{t.rich("disabling.failing", { ...rich, window: disableAfter })}</P>
+            <P>{t.rich("disabling.notices", rich)}</P>
             <P>
-              A delivery that exhausts all its attempts makes its endpoint <strong>failing</strong> (<Code>failingSince</Code>{" "}
-              and <Code>lastError</Code> in <Code>GET /api/webhooks</Code>, a banner in the dashboard). Any successful delivery
-              ends that: the endpoint has <strong>recovered</strong>. An endpoint is disabled automatically only when every
-              delivery to it has failed for {describeDuration(defaults.disableAfterMs)} in a row (<Code>disablesAt</Code> says
-              when), or at once when it answers <Code>410 Gone</Code>. You can also disable it yourself. The reason is in{" "}
-              <Code>disabledReason</Code>.
+              {t.rich("disabling.held", { ...rich, path: "GET /api/webhooks/{id}", enable: `{"enabled": true}`, discard: `"discardHeld": true` })}
             </P>
-            <P>
-              You hear of each change once: the account&apos;s users get a mail when an endpoint starts failing, when it is
-              halfway to being disabled, when it is disabled and when it recovers, with the last error and a link to the
-              endpoint; and your other endpoints subscribed to <Code>endpoint.failing</Code>, <Code>endpoint.disabled</Code>{" "}
-              or <Code>endpoint.recovered</Code> receive those events (never the endpoint they are about) — see the event
-              catalogue.
-            </P>
-            <P>
-              Events that happen while an endpoint is disabled are <strong>not lost</strong>: their deliveries are held
-              (<Code>heldDeliveries</Code> in <Code>GET /api/webhooks/{"{id}"}</Code>). Re-enabling the endpoint (<Code>PATCH</Code>{" "}
-              with <Code>{`{"enabled": true}`}</Code>) sends them; add <Code>{`"discardHeld": true`}</Code> to mark them
-              failed instead — they can still be replayed later.
-            </P>
-            <P className="text-sm text-slate-500">
-              The window is the operator&apos;s <Code>WEBHOOK_DISABLE_AFTER</Code> (default {describeDuration(defaults.disableAfterMs)});
-              mail goes out through <Code>SMTP_URL</Code> from <Code>EMAIL_FROM</Code>.
-            </P>
+            <P className="text-sm text-slate-500">{t.rich("disabling.window", { ...rich, window: disableAfter })}</P>
           </DocSection>
 
-          <DocSection id="rotation" title="Rotating the secret">
+          <DocSection id="rotation" title={title("rotation", "Rotating the secret")}>
             <P>
-              <Code>PUT /api/webhooks/{"{id}"}/rotate-secret</Code> (or Rotate secret in the dashboard) returns a new
-              secret and keeps the old one valid for a grace period: <Code>gracePeriodSeconds</Code>, default{" "}
-              {formatSeconds(DEFAULT_GRACE_PERIOD_SECONDS)}, at most {formatSeconds(MAX_GRACE_PERIOD_SECONDS)}, or 0 to
-              drop the old secret at once. Until <Code>previousSecretExpiresAt</Code> every delivery is signed with both
-              (newest first), so no delivery is missed:
+              {t.rich("rotation.body", {
+                ...rich,
+                path: "PUT /api/webhooks/{id}/rotate-secret",
+                default: formatSeconds(DEFAULT_GRACE_PERIOD_SECONDS, locale),
+                max: formatSeconds(MAX_GRACE_PERIOD_SECONDS, locale),
+              })}
             </P>
             <List ordered>
-              <li>Rotate, and store the new secret next to the old one.</li>
-              <li>Deploy verification that accepts a request when either secret matches (any signature, as above).</li>
-              <li>After the grace period, remove the old secret.</li>
+              <li>{t("rotation.step1")}</li>
+              <li>{t("rotation.step2")}</li>
+              <li>{t("rotation.step3")}</li>
             </List>
-            <P>
-              <strong>At most two secrets are valid at any time</strong>: the new one and the one it replaces. Rotating
-              again during a grace period ends the older previous secret at once (the answer&apos;s{" "}
-              <Code>endedPreviousSecrets</Code> says how many it ended), so finish one rotation before starting the next.
-              An endpoint&apos;s secret can be rotated {defaults.rotationsPerHour} times an hour; past that the answer is{" "}
-              <Code>429 rate_limited</Code> with <Code>Retry-After</Code>.
-            </P>
+            <P>{t.rich("rotation.limit", { ...rich, perHour: defaults.rotationsPerHour })}</P>
           </DocSection>
 
-          <DocSection id="replay" title="Replay and bulk retry">
+          <DocSection id="replay" title={title("replay", "Replay and bulk retry")}>
             <List>
-              <li>
-                <Code>GET /api/webhooks/{"{id}"}/deliveries?status=&amp;event=&amp;limit=&amp;cursor=</Code> — the delivery
-                log, newest first, with each attempt&apos;s status, duration, error and response excerpt.
-              </li>
-              <li>
-                <Code>POST /api/webhooks/{"{deliveryId}"}/replay</Code> — the same delivery is sent again with a fresh set
-                of {defaults.attempts} attempts: same body, same <Code>webhook-id</Code>. Its earlier attempts stay in its
-                history and attempt numbers continue.
-              </li>
-              <li>
-                <Code>POST /api/webhooks/retry-failed</Code> with <Code>{`{"webhookId"?, "since"?, "until"?}`}</Code> —
-                every failed delivery of your account (optionally of one endpoint, created in a time window) is replayed;
-                the answer says how many.
-              </li>
+              <li>{t.rich("replay.log", { ...rich, path: "GET /api/webhooks/{id}/deliveries?status=&event=&limit=&cursor=" })}</li>
+              <li>{t.rich("replay.replay", { ...rich, path: "POST /api/webhooks/{deliveryId}/replay", attempts: defaults.attempts })}</li>
+              <li>{t.rich("replay.bulk", { ...rich, body: `{"webhookId"?, "since"?, "until"?}` })}</li>
             </List>
           </DocSection>
 
-          <DocSection id="idempotency" title="Idempotency">
-            <H3>Receiving: deduplicate on webhook-id</H3>
-            <P>
-              Delivery is <strong>at least once</strong>: a timeout after you processed a request, a retry, or a replay
-              can bring the same event again. <Code>webhook-id</Code> (equal to <Code>X-Webhook-Delivery</Code>) is the
-              same on every retry and replay of an event to an endpoint: record the ids you have processed and skip
-              repeats. <Code>X-Webhook-Attempt</Code> tells which attempt this is. Deliveries may arrive out of order;
-              use <Code>timestamp</Code> and <Code>data.status</Code> rather than arrival order.
-            </P>
+          <DocSection id="idempotency" title={title("idempotency", "Idempotency")}>
+            <H3>{t("idempotency.receivingTitle")}</H3>
+            <P>{t.rich("idempotency.receiving", rich)}</P>
             <CodeBlock
-              label="Node.js — skip a delivery already handled"
+              label={t("idempotency.receivingLabel")}
               code={`// A unique index on processed_webhooks(webhook_id) makes this safe under concurrency.
 const id = req.get("webhook-id");
 const inserted = await db.query(
@@ -427,14 +377,8 @@ if (inserted.rowCount === 0) return res.sendStatus(200); // seen before: acknowl
 await queue.add(JSON.parse(rawBody));
 res.sendStatus(200);`}
             />
-            <H3>Sending: Idempotency-Key</H3>
-            <P>
-              <Code>POST /api/v1/conversions</Code> honours an <Code>Idempotency-Key</Code> header (1–255 printable
-              characters; a UUID is a good choice). Retrying with the same key and the same body returns the first
-              response, with <Code>Idempotent-Replayed: true</Code>, and registers nothing and emits nothing new. The same
-              key with a different body is refused with <Code>422</Code>. Requests that failed are not stored, so you can
-              retry them as they are.
-            </P>
+            <H3>{t("idempotency.sendingTitle")}</H3>
+            <P>{t.rich("idempotency.sending", rich)}</P>
             <CodeBlock
               label="shell"
               code={`curl -X POST https://<your-partnersmy-host>/api/v1/conversions \\
@@ -445,21 +389,15 @@ res.sendStatus(200);`}
             />
           </DocSection>
 
-          <DocSection id="endpoint-urls" title="Endpoint URLs">
+          <DocSection id="endpoint-urls" title={title("endpoint-urls", "Endpoint URLs")}>
             <List>
-              <li>An absolute <Code>https://</Code> URL (plain <Code>http://</Code> only on development deployments), without a username or password in it.</li>
-              <li>
-                We refuse to call private, loopback, link-local, unique-local, carrier-grade NAT, multicast, reserved and
-                cloud metadata addresses (such as <Code>169.254.169.254</Code>). An address or internal host name (such as{" "}
-                <Code>localhost</Code>) in the URL is refused when you save the endpoint. Host names are resolved again at
-                every attempt and we connect only to an address that passed the check, so a DNS change cannot point us at
-                an internal network; a refused attempt is logged as a failure with the reason.
-              </li>
-              <li>Redirects are not followed, so a public URL cannot forward us to a private one either.</li>
+              <li>{t.rich("urls.absolute", rich)}</li>
+              <li>{t.rich("urls.private", rich)}</li>
+              <li>{t("urls.redirects")}</li>
             </List>
           </DocSection>
 
-          <DocSection id="errors" title="Errors" lead="Every JSON endpoint answers errors with one envelope and a stable code.">
+          <DocSection id="errors" title={title("errors", "Errors")} lead={t("errors.lead")}>
             <CodeBlock
               label="422 Unprocessable Content"
               code={JSON.stringify(
@@ -475,30 +413,27 @@ res.sendStatus(200);`}
               )}
             />
             <Table
-              caption="Error codes" testId="error-codes"
-              head={["Status", "code", "When"]}
-              rows={ERROR_CODES.map((code) => [
-                <span key="s" className="font-mono">{ERROR_STATUS[code]}</span>,
-                <Code key="c">{code}</Code>,
-                ERROR_DESCRIPTIONS[code],
+              caption={t("errors.caption")} testId="error-codes"
+              head={[t("errors.status"), "code", t("errors.when")]}
+              rows={ERROR_CODES.map((errorCode) => [
+                <span key="s" className="font-mono">{ERROR_STATUS[errorCode]}</span>,
+                <Code key="c">{errorCode}</Code>,
+                <InlineText key="w" text={t(`errors.codes.${errorCode}`)} />,
               ])}
             />
-            <P>
-              A resource of another account is <Code>404</Code>, never <Code>403</Code>. Branch on <Code>code</Code>, not
-              on <Code>message</Code>; <Code>429</Code> comes with <Code>Retry-After</Code>.
-            </P>
+            <P>{t.rich("errors.notes", rich)}</P>
           </DocSection>
 
           <DocSection
             id="api-reference"
-            title="API reference"
-            lead="Every endpoint, generated from the same route list and request schemas as the OpenAPI document. Click one for its fields and responses."
+            title={title("api-reference", "API reference")}
+            lead={t("reference.lead")}
           >
             <p className="text-sm">
               <a className="font-medium text-brand-700 underline" href="/api/openapi.json">
                 /api/openapi.json
               </a>{" "}
-              <span className="text-slate-500">— OpenAPI {doc.openapi}: import it into Postman, Insomnia or a client generator.</span>
+              <span className="text-slate-500">— {t("reference.openapi", { version: doc.openapi })}</span>
             </p>
             <ApiReference tags={doc.tags ?? []} paths={doc.paths ?? {}} schemas={doc.components?.schemas ?? {}} />
           </DocSection>

@@ -1,13 +1,14 @@
 "use client";
 
-import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
-import { errorMessage } from "@/lib/client/api";
+import { useErrorMessage } from "@/i18n/error-messages";
 import { ApiKeyTable } from "./api-key-table";
 import { useApiKeys, type ApiKeySummary } from "./api-keys-queries";
 import { CreateApiKeyDialog } from "./create-api-key-dialog";
@@ -18,34 +19,31 @@ export function ApiKeysPanel() {
   const keys = useApiKeys();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKeySummary | null>(null);
+  const t = useTranslations("apiKeys");
+  const errorMessage = useErrorMessage();
+  const code = (chunks: ReactNode) => <code className="font-mono text-xs">{chunks}</code>;
 
-  const createButton = <Button onClick={() => setCreating(true)}>Create API key</Button>;
+  const createButton = <Button onClick={() => setCreating(true)}>{t("createButton")}</Button>;
 
   return (
     <>
       <PageHeader
-        title="API keys"
-        description={
-          <>
-            Your server sends an API key with each call to the <code className="font-mono text-xs">/api/v1</code> endpoints (
-            <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>). Keep keys secret; revoke any that
-            may have leaked.
-          </>
-        }
+        title={t("title")}
+        description={t.rich("description", { code, header: "Authorization: Bearer <key>" })}
         actions={createButton}
       />
 
       <Card>
         {keys.isPending ? (
           <div className="flex justify-center px-6 py-12">
-            <Spinner label="Loading API keys…" />
+            <Spinner label={t("loading")} />
           </div>
         ) : keys.isError ? (
           <div className="p-4 sm:p-6">
-            <Alert tone="error" title="We couldn't load your API keys.">
+            <Alert tone="error" title={t("loadFailed")}>
               <p>{errorMessage(keys.error)}</p>
               <Button variant="secondary" size="sm" className="mt-3" onClick={() => keys.refetch()}>
-                Try again
+                {t("retry")}
               </Button>
             </Alert>
           </div>
@@ -57,8 +55,8 @@ export function ApiKeysPanel() {
                 <path d="m10.8 12.2 8.2-8.2M16 7l3 3M14 9l2 2" />
               </svg>
             }
-            title="No API keys yet"
-            description="Create a key for each server or integration that calls the PartnersMy API."
+            title={t("emptyTitle")}
+            description={t("emptyBody")}
             action={createButton}
           />
         ) : (

@@ -1,12 +1,14 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
 import { SecretReveal } from "@/components/ui/secret-reveal";
-import { ApiClientError, errorMessage } from "@/lib/client/api";
+import { useErrorMessage } from "@/i18n/error-messages";
+import { ApiClientError } from "@/lib/client/api";
 import { useCreateApiKey, type CreatedApiKey } from "./api-keys-queries";
 
 /**
@@ -17,9 +19,13 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
   const [name, setName] = useState("");
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const create = useCreateApiKey();
+  const t = useTranslations("apiKeys.create");
+  const errorMessage = useErrorMessage();
+  const code = (chunks: ReactNode) => <code className="font-mono text-xs">{chunks}</code>;
 
-  const fieldError = create.error instanceof ApiClientError ? create.error.fieldError("name") : undefined;
-  const formError = create.error && !fieldError ? errorMessage(create.error) : null;
+  // The name's only rule is 1–100 characters: any field error on it says so in the page's language.
+  const fieldError = create.error instanceof ApiClientError && create.error.fieldError("name") ? t("nameError") : undefined;
+  const formError = create.error && !fieldError ? errorMessage(create.error, { conflict: t("limit") }) : null;
 
   function close() {
     setName("");
@@ -39,17 +45,16 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
         key="reveal"
         open={open}
         onClose={close}
-        title="Your new API key"
-        description={`“${created.name}” is ready. Store it somewhere safe, like your server's secret manager.`}
+        title={t("createdTitle")}
+        description={t("createdBody", { name: created.name })}
         footer={
           <Button onClick={close} data-autofocus>
-            Done
+            {t("done")}
           </Button>
         }
       >
-        <SecretReveal value={created.key} label="API key">
-          Send it as <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code> to the{" "}
-          <code className="font-mono text-xs">/api/v1</code> endpoints.
+        <SecretReveal value={created.key} label={t("keyLabel")}>
+          {t.rich("howToUse", { code, header: "Authorization: Bearer <key>" })}
         </SecretReveal>
       </Dialog>
     );
@@ -61,29 +66,29 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
       open={open}
       onClose={close}
       dismissible={!create.isPending}
-      title="Create an API key"
-      description="Your server uses API keys to call the PartnersMy API. Name it after where it will be used."
+      title={t("title")}
+      description={t("body")}
     >
       <form id="create-api-key-form" onSubmit={onSubmit} noValidate className="space-y-4">
         {formError ? <Alert tone="error">{formError}</Alert> : null}
         <TextField
-          label="Key name"
+          label={t("name")}
           name="name"
-          placeholder="e.g. Production server"
+          placeholder={t("namePlaceholder")}
           autoComplete="off"
           maxLength={100}
           value={name}
           onChange={(e) => setName(e.target.value)}
           error={fieldError}
-          hint="Only you see this name; it helps you tell keys apart."
+          hint={t("nameHint")}
           data-autofocus
         />
         <div className="-mx-5 mt-6 flex flex-col-reverse gap-2 border-t border-slate-100 bg-slate-50 px-5 py-4 sm:-mx-6 sm:flex-row sm:justify-end sm:px-6">
           <Button variant="secondary" onClick={close} disabled={create.isPending}>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button type="submit" loading={create.isPending}>
-            Create key
+            {t("submit")}
           </Button>
         </div>
       </form>

@@ -1,6 +1,7 @@
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import { AUTH_LABELS, routeErrors } from "@/lib/openapi/document";
+import { routeErrors } from "@/lib/openapi/document";
 import { ROUTES, type Auth, type Method, type RouteDoc } from "@/lib/openapi/routes";
 import { ERROR_STATUS } from "@/lib/api/errors";
 import { CodeBlock } from "./code-block";
@@ -69,6 +70,7 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
   const query = (Array.isArray(parameters) ? parameters.filter(isSchema) : []).filter((p) => p.in === "query" || p.in === "header");
   const body = dig(operation, "requestBody", "content", "application/json", "schema");
   const success = dig(operation, "responses", String(route.success.status), "content", "application/json", "schema");
+  const t = useTranslations("docs.reference");
   return (
     <details className="group" data-testid="api-operation">
       <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
@@ -76,7 +78,7 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
         <code className="font-mono text-sm font-medium break-all text-slate-900">{route.path}</code>
         <span className="text-sm text-slate-600">{route.summary}</span>
         <span className="ml-auto flex items-center gap-2">
-          <Badge tone={AUTH_TONES[route.auth]}>{AUTH_LABELS[route.auth]}</Badge>
+          <Badge tone={AUTH_TONES[route.auth]}>{t(`auth.${route.auth}`)}</Badge>
           <span aria-hidden="true" className="text-slate-400 transition-transform group-open:rotate-90">
             ›
           </span>
@@ -99,9 +101,9 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
         ) : null}
         {query.length ? (
           <div>
-            <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Query and headers</p>
+            <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("query")}</p>
             <SchemaFields
-              caption={`Parameters of ${route.method} ${route.path}`}
+              caption={t("parametersOf", { route: `${route.method} ${route.path}` })}
               schemas={schemas}
               schema={{
                 type: "object",
@@ -115,15 +117,15 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
         ) : null}
         {isSchema(body) ? (
           <div>
-            <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">JSON body</p>
-            <SchemaFields caption={`Body of ${route.method} ${route.path}`} schema={body} schemas={schemas} />
+            <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("body")}</p>
+            <SchemaFields caption={t("bodyOf", { route: `${route.method} ${route.path}` })} schema={body} schemas={schemas} />
           </div>
         ) : null}
         {route.example !== undefined && route.body ? (
-          <CodeBlock label="Example body" code={JSON.stringify(route.example, null, 2)} />
+          <CodeBlock label={t("example")} code={JSON.stringify(route.example, null, 2)} />
         ) : null}
         <div>
-          <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Responses</p>
+          <p className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("responses")}</p>
           <ul className="space-y-1 text-sm text-slate-700">
             <li>
               <span className="font-mono font-semibold text-green-700">{route.success.status}</span> {route.success.description}

@@ -9,7 +9,7 @@ export interface TocItem {
 }
 
 /** The sticky table of contents; highlights the section being read. */
-export function DocsToc({ items }: { items: TocItem[] }) {
+export function DocsToc({ items, label }: { items: TocItem[]; label: string }) {
   const [active, setActive] = useState(items[0]?.id);
 
   useEffect(() => {
@@ -31,8 +31,8 @@ export function DocsToc({ items }: { items: TocItem[] }) {
   }, [items]);
 
   return (
-    <nav aria-label="On this page">
-      <p className="px-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">On this page</p>
+    <nav aria-label={label}>
+      <p className="px-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</p>
       <ul className="mt-2 space-y-0.5 border-l border-slate-200">
         {items.map((item) => (
           <li key={item.id}>

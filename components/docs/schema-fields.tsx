@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Code, InlineText, Table } from "./prose";
 
 // Renders a JSON Schema object (from the OpenAPI document) as a table of fields.
@@ -35,24 +36,27 @@ export function typeLabel(schema: JsonSchema): string {
   return "any";
 }
 
-function constraints(schema: JsonSchema): string[] {
+type Translate = ReturnType<typeof useTranslations<"docs.fields">>;
+
+function constraints(schema: JsonSchema, t: Translate): string[] {
   const out: string[] = [];
   const inner = Array.isArray(schema.anyOf) ? schema.anyOf.filter(isSchema).find((s) => s.type !== "null") ?? schema : schema;
   const pick = (s: JsonSchema) => {
-    if (typeof s.minLength === "number") out.push(`min length ${s.minLength}`);
-    if (typeof s.maxLength === "number") out.push(`max length ${s.maxLength}`);
+    if (typeof s.minLength === "number") out.push(t("minLength", { n: s.minLength }));
+    if (typeof s.maxLength === "number") out.push(t("maxLength", { n: s.maxLength }));
     if (typeof s.minimum === "number") out.push(`≥ ${s.minimum}`);
     if (typeof s.maximum === "number") out.push(`≤ ${s.maximum}`);
-    if (typeof s.minItems === "number") out.push(`at least ${s.minItems}`);
-    if (typeof s.pattern === "string") out.push(`pattern ${s.pattern}`);
+    if (typeof s.minItems === "number") out.push(t("minItems", { n: s.minItems }));
+    if (typeof s.pattern === "string") out.push(t("pattern", { pattern: s.pattern }));
   };
   pick(inner);
   if (schema.type === "array" && isSchema(schema.items)) pick(schema.items);
-  if ("default" in schema) out.push(`default ${JSON.stringify(schema.default)}`);
+  if ("default" in schema) out.push(t("default", { value: JSON.stringify(schema.default) }));
   return out;
 }
 
 export function SchemaFields({ schema, schemas, caption }: { schema: JsonSchema; schemas: Schemas; caption: string }) {
+  const t = useTranslations("docs.fields");
   const resolved = resolve(schema, schemas);
   const properties = isSchema(resolved.properties) ? resolved.properties : {};
   const required = Array.isArray(resolved.required) ? resolved.required : [];
@@ -60,19 +64,27 @@ export function SchemaFields({ schema, schemas, caption }: { schema: JsonSchema;
     .filter((entry): entry is [string, JsonSchema] => isSchema(entry[1]))
     .map(([name, field]) => {
       const description = typeof field.description === "string" ? field.description : "";
-      const notes = constraints(field);
+      const notes = constraints(field, t);
       return [
         <Code key="n">{name}</Code>,
         <span key="t" className="font-mono text-xs break-words text-slate-600">
           {typeLabel(field)}
         </span>,
-        required.includes(name) ? <span key="r" className="text-slate-900">required</span> : <span key="r" className="text-slate-500">optional</span>,
+        required.includes(name) ? (
+          <span key="r" className="text-slate-900">
+            {t("required")}
+          </span>
+        ) : (
+          <span key="r" className="text-slate-500">
+            {t("optional")}
+          </span>
+        ),
         <span key="d">
           <InlineText text={description} />
           {notes.length ? <span className="block text-xs text-slate-500">{notes.join(" · ")}</span> : null}
         </span>,
       ];
     });
-  if (rows.length === 0) return <p className="text-sm text-slate-500">No fields.</p>;
-  return <Table caption={caption} head={["Field", "Type", "", "Notes"]} rows={rows} />;
+  if (rows.length === 0) return <p className="text-sm text-slate-500">{t("none")}</p>;
+  return <Table caption={caption} head={[t("field"), t("type"), "", t("notes")]} rows={rows} />;
 }

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { cn } from "./cn";
 
@@ -39,10 +40,11 @@ const STATUS_TONES: Record<Status, BadgeTone> = {
 };
 
 export function StatusBadge({ status, children }: { status: Status; children?: ReactNode }) {
+  const t = useTranslations("ui.status");
   return (
     <Badge tone={STATUS_TONES[status]}>
       <span aria-hidden="true" className="h-1.5 w-1.5 rounded-full bg-current opacity-70" />
-      {children ?? status.charAt(0).toUpperCase() + status.slice(1)}
+      {children ?? t(status)}
     </Badge>
   );
 }

@@ -1,12 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { Button, type ButtonSize, type ButtonVariant } from "./button";
 
 /** Copies `value` to the clipboard and says "Copied" for a moment (announced to screen readers). */
 export function CopyButton({
   value,
-  label = "Copy",
+  label,
   variant = "secondary",
   size = "sm",
   className,
@@ -17,6 +18,7 @@ export function CopyButton({
   size?: ButtonSize;
   className?: string;
 }) {
+  const t = useTranslations("ui.copy");
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -37,7 +39,7 @@ export function CopyButton({
 
   return (
     <Button variant={variant} size={size} onClick={copy} className={className}>
-      <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : label}</span>
+      <span aria-live="polite">{state === "copied" ? t("copied") : state === "failed" ? t("failed") : (label ?? t("copy"))}</span>
     </Button>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import * as RadixDialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useRef, type ReactNode } from "react";
 import { Button } from "./button";
 import { cn } from "./cn";
@@ -97,12 +98,13 @@ export function ConfirmDialog({
   title,
   description,
   children,
-  confirmLabel = "Confirm",
-  cancelLabel = "Cancel",
+  confirmLabel,
+  cancelLabel,
   destructive = true,
   pending = false,
   error,
 }: ConfirmDialogProps) {
+  const t = useTranslations("ui.dialog");
   return (
     <Dialog
       open={open}
@@ -113,10 +115,10 @@ export function ConfirmDialog({
       footer={
         <>
           <Button variant="secondary" onClick={onClose} disabled={pending} data-autofocus>
-            {cancelLabel}
+            {cancelLabel ?? t("cancel")}
           </Button>
           <Button variant={destructive ? "danger" : "primary"} onClick={onConfirm} loading={pending}>
-            {confirmLabel}
+            {confirmLabel ?? t("confirm")}
           </Button>
         </>
       }

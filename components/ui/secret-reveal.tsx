@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, type ReactNode } from "react";
 import { CopyButton } from "./copy-button";
 
@@ -9,8 +10,8 @@ import { CopyButton } from "./copy-button";
  */
 export function SecretReveal({
   value,
-  label = "Secret",
-  warning = "Shown once — copy it now. You won't be able to see it again.",
+  label,
+  warning,
   children,
 }: {
   value: string;
@@ -18,6 +19,7 @@ export function SecretReveal({
   warning?: ReactNode;
   children?: ReactNode;
 }) {
+  const t = useTranslations("ui.secret");
   const inputId = useId();
   return (
     <div className="rounded-lg border border-amber-300 bg-amber-50 p-4" data-testid="secret-reveal">
@@ -29,11 +31,11 @@ export function SecretReveal({
             clipRule="evenodd"
           />
         </svg>
-        <span>{warning}</span>
+        <span>{warning ?? t("warning")}</span>
       </p>
       <div className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-center">
         <label className="sr-only" htmlFor={inputId}>
-          {label}
+          {label ?? t("label")}
         </label>
         <input
           id={inputId}
@@ -42,7 +44,7 @@ export function SecretReveal({
           onFocus={(e) => e.currentTarget.select()}
           className="h-10 min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 font-mono text-sm text-slate-900 focus:outline-none focus:ring-2 focus:ring-amber-300"
         />
-        <CopyButton value={value} label={`Copy ${label}`} />
+        <CopyButton value={value} label={t("copyLabel", { label: label ?? t("label") })} />
       </div>
       {children ? <div className="mt-3 text-sm text-amber-900">{children}</div> : null}
     </div>

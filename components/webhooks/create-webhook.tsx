@@ -1,7 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Alert, buttonClasses, Card, CardBody, SecretReveal } from "@/components/ui";
 import { useCreateWebhook } from "./queries";
 import type { CreatedWebhook } from "./types";
@@ -11,6 +12,7 @@ import { WebhookForm } from "./webhook-form";
 export function CreateWebhook() {
   const create = useCreateWebhook();
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
+  const t = useTranslations("webhooks.create");
 
   if (created) return <CreatedEndpoint webhook={created} />;
 
@@ -19,12 +21,12 @@ export function CreateWebhook() {
       <CardBody>
         <WebhookForm
           initial={{ url: "", description: "", events: [], enabled: true }}
-          submitLabel="Add endpoint"
+          submitLabel={t("submit")}
           pending={create.isPending}
           onSubmit={async (values) => setCreated(await create.mutateAsync(values))}
           cancel={
             <Link href="/dashboard/webhooks" className={buttonClasses("secondary")}>
-              Cancel
+              {t("cancel")}
             </Link>
           }
         />
@@ -34,32 +36,35 @@ export function CreateWebhook() {
 }
 
 function CreatedEndpoint({ webhook }: { webhook: CreatedWebhook }) {
+  const t = useTranslations("webhooks.create");
+  const code = (chunks: ReactNode) => <code className="font-mono">{chunks}</code>;
   return (
     <Card>
       <CardBody className="space-y-5">
-        <Alert tone="success" title="Endpoint added">
-          <span className="break-all font-mono">{webhook.url}</span> will receive{" "}
-          {webhook.events.length === 1 ? <code>{webhook.events[0]}</code> : `${webhook.events.length} kinds of events`}.
+        <Alert tone="success" title={t("added")}>
+          {t.rich("willReceive", {
+            count: webhook.events.length,
+            event: webhook.events[0] ?? "",
+            url: (chunks) => <span className="break-all font-mono">{chunks}</span>,
+            target: webhook.url,
+            code: (chunks) => <code>{chunks}</code>,
+          })}
         </Alert>
         <div>
-          <h2 className="text-base font-semibold text-slate-900">Signing secret</h2>
+          <h2 className="text-base font-semibold text-slate-900">{t("secretTitle")}</h2>
           <p className="mt-1 text-sm text-slate-600">
-            Every delivery is signed with this secret. Store it with your server&apos;s configuration (for example as{" "}
-            <code className="font-mono text-[13px]">PARTNERSMY_WEBHOOK_SECRET</code>).
+            {t.rich("secretBody", { code: (chunks) => <code className="font-mono text-[13px]">{chunks}</code> })}
           </p>
         </div>
-        <SecretReveal value={webhook.secret} label="Signing secret">
-          To verify a delivery, compute an HMAC-SHA256 of <code className="font-mono">{"<t>.<raw body>"}</code> with this
-          secret and compare it with the <code className="font-mono">v1=</code> value of the{" "}
-          <code className="font-mono">X-Webhook-Signature</code> header — or use any Standard Webhooks library with the
-          secret as is. The endpoint page has code for Node, Python, PHP and Go.
+        <SecretReveal value={webhook.secret} label={t("secretTitle")}>
+          {t.rich("secretHowTo", { code, input: "<t>.<raw body>" })}
         </SecretReveal>
         <div className="flex flex-col gap-2 sm:flex-row sm:justify-end">
           <Link href="/dashboard/webhooks" className={buttonClasses("secondary")}>
-            Back to endpoints
+            {t("backToList")}
           </Link>
           <Link href={`/dashboard/webhooks/${webhook.id}`} className={buttonClasses("primary")}>
-            I&apos;ve saved it — go to the endpoint
+            {t("saved")}
           </Link>
         </div>
       </CardBody>

@@ -1,20 +1,24 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button, Dialog, TextField } from "@/components/ui";
-import { errorMessage } from "@/lib/client/api";
+import { useErrorMessage } from "@/i18n/error-messages";
 import { useDeleteWebhook } from "./queries";
 import type { Webhook } from "./types";
 
-const CONFIRM_WORD = "delete";
 
 /** Type-to-confirm deletion; afterwards, back to the list. */
 export function DeleteWebhookDialog({ webhook, open, onClose }: { webhook: Webhook; open: boolean; onClose: () => void }) {
   const remove = useDeleteWebhook(webhook.id);
   const router = useRouter();
   const [typed, setTyped] = useState("");
-  const confirmed = typed.trim().toLowerCase() === CONFIRM_WORD;
+  const t = useTranslations("webhooks.delete");
+  const errorMessage = useErrorMessage();
+  // The word to type is in the page's language ("delete", "eliminar").
+  const word = t("word");
+  const confirmed = typed.trim().toLowerCase() === word;
 
   function close() {
     setTyped("");
@@ -37,15 +41,15 @@ export function DeleteWebhookDialog({ webhook, open, onClose }: { webhook: Webho
       open={open}
       onClose={close}
       dismissible={!remove.isPending}
-      title="Delete this endpoint?"
-      description="It stops receiving events at once, and its delivery history is deleted with it. This cannot be undone."
+      title={t("title")}
+      description={t("body")}
       footer={
         <>
           <Button variant="secondary" onClick={close} disabled={remove.isPending}>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button variant="danger" onClick={confirm} disabled={!confirmed} loading={remove.isPending}>
-            Delete endpoint
+            {t("confirm")}
           </Button>
         </>
       }
@@ -59,11 +63,7 @@ export function DeleteWebhookDialog({ webhook, open, onClose }: { webhook: Webho
         <p className="break-all rounded-md bg-slate-50 px-3 py-2 font-mono text-sm text-slate-800">{webhook.url}</p>
         <TextField
           className="mt-4"
-          label={
-            <>
-              Type <strong>{CONFIRM_WORD}</strong> to confirm
-            </>
-          }
+          label={t.rich("typeToConfirm", { word, strong: (chunks) => <strong>{chunks}</strong> })}
           value={typed}
           autoComplete="off"
           spellCheck={false}

@@ -1,18 +1,15 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { Alert, Card, CardHeader, Spinner } from "@/components/ui";
-import { errorMessage } from "@/lib/client/api";
-import { formatDuration, formatPercent, pluralize } from "./format";
+import { useErrorMessage } from "@/i18n/error-messages";
+import { useDisplayFormat } from "./format";
 import { useWebhookStats } from "./queries";
 import type { StatsBucket, WebhookTimeline } from "./types";
 import { useElementWidth } from "./use-element-width";
 
-const RANGES = [
-  { hours: 24, label: "24 hours" },
-  { hours: 168, label: "7 days" },
-  { hours: 720, label: "30 days" },
-] as const;
+const RANGES = [24, 168, 720] as const;
 
 const COLORS = { succeeded: "#16a34a", failed: "#dc2626", pending: "#fbbf24", p50: "#2f6fed", p95: "#f59e0b", grid: "#e2e8f0", axis: "#64748b" };
 const MARGIN = { top: 12, right: 12, bottom: 26, left: 44 };
@@ -22,16 +19,18 @@ export function DeliveryChart({ webhookId }: { webhookId: string }) {
   const [hours, setHours] = useState<number>(24);
   const stats = useWebhookStats(webhookId, hours);
   const selectId = useId();
+  const t = useTranslations("webhooks.chart");
+  const errorMessage = useErrorMessage();
 
   return (
     <Card>
       <CardHeader
-        title="Deliveries over time"
-        description="Succeeded and failed deliveries, and how long your endpoint took to answer."
+        title={t("title")}
+        description={t("description")}
         actions={
           <div className="flex items-center gap-2">
             <label htmlFor={selectId} className="text-sm text-slate-600">
-              Range
+              {t("range")}
             </label>
             <select
               id={selectId}
@@ -39,9 +38,9 @@ export function DeliveryChart({ webhookId }: { webhookId: string }) {
               onChange={(e) => setHours(Number(e.currentTarget.value))}
               className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
             >
-              {RANGES.map((r) => (
-                <option key={r.hours} value={r.hours}>
-                  Past {r.label}
+              {RANGES.map((h) => (
+                <option key={h} value={h}>
+                  {t("past", { hours: h, days: h / 24 })}
                 </option>
               ))}
             </select>
@@ -51,10 +50,10 @@ export function DeliveryChart({ webhookId }: { webhookId: string }) {
       <div className="px-4 py-4 sm:px-6">
         {stats.isPending ? (
           <div className="flex h-48 items-center justify-center">
-            <Spinner label="Loading chart…" />
+            <Spinner label={t("loading")} />
           </div>
         ) : stats.isError ? (
-          <Alert tone="error" title="Could not load the chart">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(stats.error)}
           </Alert>
         ) : (
@@ -68,8 +67,10 @@ export function DeliveryChart({ webhookId }: { webhookId: string }) {
 function Charts({ timeline }: { timeline: WebhookTimeline }) {
   const { buckets, hours, bucketSeconds } = timeline;
   const [ref, width] = useElementWidth<HTMLElement>();
-  const per = bucketLabel(bucketSeconds);
-  const period = hours === 24 ? "24 hours" : hours % 24 === 0 ? `${hours / 24} days` : `${hours} hours`;
+  const t = useTranslations("webhooks.chart");
+  const fmt = useDisplayFormat();
+  const per = t("per", { hours: bucketSeconds / 3_600, minutes: Math.round(bucketSeconds / 60), unit: bucketUnit(bucketSeconds) });
+  const period = t("period", { hours, days: hours / 24 });
   const pending = sum(buckets, (b) => b.pending);
   const succeeded = sum(buckets, (b) => b.succeeded);
   const failed = sum(buckets, (b) => b.failed);
@@ -78,20 +79,24 @@ function Charts({ timeline }: { timeline: WebhookTimeline }) {
   const p95s = buckets.map((b) => b.p95DurationMs).filter((v): v is number => v !== null);
   const summary =
     total === 0
-      ? `No completed deliveries in the past ${period}${pending ? ` (${pending} pending)` : ""}.`
-      : `In the past ${period}: ${pluralize(succeeded, "delivery", "deliveries")} succeeded and ${failed} failed (${formatPercent(succeeded / total)} success)${pending ? `, ${pending} pending` : ""}. ` +
-        (p50s.length ? `Median response time ${formatDuration(median(p50s))}; highest p95 ${formatDuration(Math.max(...p95s))}.` : "");
+      ? t("summaryNone", { period, pending })
+      : t("summary", { period, succeeded, failed, rate: fmt.percent(succeeded / total), pending }) +
+        (p50s.length ? ` ${t("summaryLatency", { median: fmt.duration(median(p50s)), p95: fmt.duration(Math.max(...p95s)) })}` : "");
 
   return (
     <figure ref={ref} className="space-y-4" data-testid="delivery-chart">
       <figcaption className="text-sm text-slate-700">{summary}</figcaption>
       <ChartTitle
-        title={`Deliveries per ${per}`}
-        items={[["Succeeded", COLORS.succeeded, "bar"], ["Failed", COLORS.failed, "bar"], ...(pending ? [["Pending", COLORS.pending, "bar"] as LegendItem] : [])]}
+        title={t("deliveriesPer", { per })}
+        items={[
+          [t("succeeded"), COLORS.succeeded, "bar"],
+          [t("failed"), COLORS.failed, "bar"],
+          ...(pending ? [[t("pending"), COLORS.pending, "bar"] as LegendItem] : []),
+        ]}
       />
-      <BarsChart buckets={buckets} width={width} hours={hours} label={`Deliveries per ${per}. ${summary}`} />
-      <ChartTitle title={`Response time per ${per}`} items={[["p50 (median)", COLORS.p50, "line"], ["p95", COLORS.p95, "line"]]} />
-      <LatencyChart buckets={buckets} width={width} hours={hours} />
+      <BarsChart buckets={buckets} width={width} hours={hours} label={`${t("deliveriesPer", { per })}. ${summary}`} />
+      <ChartTitle title={t("latencyPer", { per })} items={[[t("p50"), COLORS.p50, "line"], ["p95", COLORS.p95, "line"]]} />
+      <LatencyChart buckets={buckets} width={width} hours={hours} per={per} />
       <DataTable buckets={buckets} per={per} />
     </figure>
   );
@@ -141,19 +146,22 @@ function frame(width: number, height: number, n: number): Frame {
 }
 
 function BarsChart({ buckets, width, hours, label }: { buckets: StatsBucket[]; width: number; hours: number; label: string }) {
+  const t = useTranslations("webhooks.chart");
+  const locale = useLocale();
+  const fmt = useDisplayFormat();
   const f = frame(width, 180, buckets.length);
   const max = niceMax(Math.max(1, ...buckets.map((b) => b.succeeded + b.failed + b.pending)));
   const y = (v: number) => MARGIN.top + f.plotH - (v / max) * f.plotH;
   const gap = f.band > 6 ? Math.min(4, f.band * 0.2) : 0.5;
   return (
     <svg width={f.width} height={f.height} role="img" aria-label={label} className="block max-w-full overflow-visible">
-      <YAxis frame={f} ticks={countTicks(max)} y={y} format={(v) => String(v)} />
+      <YAxis frame={f} ticks={countTicks(max)} y={y} format={(v) => fmt.count(v)} />
       {buckets.map((b, i) => {
         const x = f.x(i) + gap / 2;
         const w = Math.max(1, f.band - gap);
         return (
           <g key={b.bucketStart}>
-            <title>{`${formatBucket(b.bucketStart, hours)}: ${b.succeeded} succeeded, ${b.failed} failed${b.pending ? `, ${b.pending} pending` : ""}`}</title>
+            <title>{t("barTitle", { bucket: formatBucket(b.bucketStart, hours, locale), succeeded: b.succeeded, failed: b.failed, pending: b.pending })}</title>
             <rect x={x} width={w} y={y(b.succeeded)} height={y(0) - y(b.succeeded)} fill={COLORS.succeeded} />
             <rect x={x} width={w} y={y(b.succeeded + b.failed)} height={y(0) - y(b.failed)} fill={COLORS.failed} />
             <rect x={x} width={w} y={y(b.succeeded + b.failed + b.pending)} height={y(0) - y(b.pending)} fill={COLORS.pending} />
@@ -165,7 +173,9 @@ function BarsChart({ buckets, width, hours, label }: { buckets: StatsBucket[]; w
   );
 }
 
-function LatencyChart({ buckets, width, hours }: { buckets: StatsBucket[]; width: number; hours: number }) {
+function LatencyChart({ buckets, width, hours, per }: { buckets: StatsBucket[]; width: number; hours: number; per: string }) {
+  const t = useTranslations("webhooks.chart");
+  const fmt = useDisplayFormat();
   const f = frame(width, 140, buckets.length);
   const max = niceMax(Math.max(10, ...buckets.map((b) => b.p95DurationMs ?? b.p50DurationMs ?? 0)));
   const y = (v: number) => MARGIN.top + f.plotH - (v / max) * f.plotH;
@@ -194,17 +204,17 @@ function LatencyChart({ buckets, width, hours }: { buckets: StatsBucket[]; width
       width={f.width}
       height={f.height}
       role="img"
-      aria-label={hasData ? "Response time per hour: p50 and p95 latency in milliseconds." : "No response times recorded in this period."}
+      aria-label={hasData ? t("latencyLabel", { per }) : t("latencyNone")}
       className="block max-w-full overflow-visible"
     >
-      <YAxis frame={f} ticks={ticks(max)} y={y} format={(v) => (v >= 1000 ? `${v / 1000}s` : `${v}ms`)} />
+      <YAxis frame={f} ticks={ticks(max)} y={y} format={(v) => fmt.duration(v)} />
       <path d={line((b) => b.p95DurationMs)} fill="none" stroke={COLORS.p95} strokeWidth={2} strokeLinejoin="round" />
       <path d={line((b) => b.p50DurationMs)} fill="none" stroke={COLORS.p50} strokeWidth={2} strokeLinejoin="round" />
       {dots((b) => b.p95DurationMs, COLORS.p95)}
       {dots((b) => b.p50DurationMs, COLORS.p50)}
       {!hasData ? (
         <text x={MARGIN.left + f.plotW / 2} y={MARGIN.top + f.plotH / 2} textAnchor="middle" fontSize={12} fill={COLORS.axis}>
-          No response times yet
+          {t("latencyEmpty")}
         </text>
       ) : null}
       <XAxis frame={f} buckets={buckets} hours={hours} />
@@ -238,6 +248,7 @@ function YAxis({
 }
 
 function XAxis({ frame: f, buckets, hours }: { frame: Frame; buckets: StatsBucket[]; hours: number }) {
+  const locale = useLocale();
   // About one label per 80 px, aligned to whole bucket steps.
   const every = Math.max(1, Math.ceil(buckets.length / Math.max(2, Math.floor(f.plotW / 80))));
   return (
@@ -245,7 +256,7 @@ function XAxis({ frame: f, buckets, hours }: { frame: Frame; buckets: StatsBucke
       {buckets.map((b, i) =>
         i % every === 0 ? (
           <text key={b.bucketStart} x={f.x(i) + f.band / 2} y={f.height - 8} textAnchor="middle" fontSize={11} fill={COLORS.axis}>
-            {formatTick(b.bucketStart, hours)}
+            {formatTick(b.bucketStart, hours, locale)}
           </text>
         ) : null,
       )}
@@ -256,30 +267,33 @@ function XAxis({ frame: f, buckets, hours }: { frame: Frame; buckets: StatsBucke
 /** The numbers behind the chart, for screen readers. */
 function DataTable({ buckets, per }: { buckets: StatsBucket[]; per: string }) {
   const shown = buckets.filter((b) => b.succeeded + b.failed + b.pending > 0);
+  const t = useTranslations("webhooks.chart");
+  const locale = useLocale();
+  const fmt = useDisplayFormat();
   // sr-only on the wrapper: a table itself does not clip its cells, and would widen the page.
   return (
     <div className="sr-only">
       <table>
-        <caption>Deliveries and latency per {per} (only those with deliveries)</caption>
+        <caption>{t("tableCaption", { per })}</caption>
         <thead>
           <tr>
-            <th scope="col">Starting</th>
-            <th scope="col">Succeeded</th>
-            <th scope="col">Failed</th>
-            <th scope="col">Pending</th>
-            <th scope="col">p50 latency</th>
-            <th scope="col">p95 latency</th>
+            <th scope="col">{t("starting")}</th>
+            <th scope="col">{t("succeeded")}</th>
+            <th scope="col">{t("failed")}</th>
+            <th scope="col">{t("pending")}</th>
+            <th scope="col">{t("p50Latency")}</th>
+            <th scope="col">{t("p95Latency")}</th>
           </tr>
         </thead>
         <tbody>
           {shown.map((b) => (
             <tr key={b.bucketStart}>
-              <th scope="row">{formatBucket(b.bucketStart, 168)}</th>
-              <td>{b.succeeded}</td>
-              <td>{b.failed}</td>
-              <td>{b.pending}</td>
-              <td>{formatDuration(b.p50DurationMs)}</td>
-              <td>{formatDuration(b.p95DurationMs)}</td>
+              <th scope="row">{formatBucket(b.bucketStart, 168, locale)}</th>
+              <td>{fmt.count(b.succeeded)}</td>
+              <td>{fmt.count(b.failed)}</td>
+              <td>{fmt.count(b.pending)}</td>
+              <td>{fmt.duration(b.p50DurationMs)}</td>
+              <td>{fmt.duration(b.p95DurationMs)}</td>
             </tr>
           ))}
         </tbody>
@@ -288,24 +302,26 @@ function DataTable({ buckets, per }: { buckets: StatsBucket[]; per: string }) {
   );
 }
 
-function bucketLabel(seconds: number): string {
+/** Which wording of "per …" a bucket size takes (the message `per` picks it). */
+function bucketUnit(seconds: number): "hour" | "day" | "hours" | "minutes" {
   if (seconds === 3_600) return "hour";
   if (seconds === 86_400) return "day";
-  return seconds % 3_600 === 0 ? `${seconds / 3_600} hours` : `${Math.round(seconds / 60)} minutes`;
+  return seconds % 3_600 === 0 ? "hours" : "minutes";
 }
 
-function formatTick(iso: string, hours: number): string {
+// Times on the axes in the page's language and the reader's time zone (see components/ui/date-time.tsx).
+function formatTick(iso: string, hours: number, locale: string): string {
   const d = new Date(iso);
   return hours > 48
-    ? d.toLocaleDateString(undefined, { weekday: "short", day: "numeric" })
-    : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+    ? d.toLocaleDateString(locale, { weekday: "short", day: "numeric" })
+    : d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
 }
 
-function formatBucket(iso: string, hours: number): string {
+function formatBucket(iso: string, hours: number, locale: string): string {
   const d = new Date(iso);
   return hours > 48
-    ? d.toLocaleString(undefined, { weekday: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+    ? d.toLocaleString(locale, { weekday: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+    : d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
 }
 
 function sum<T>(list: T[], pick: (t: T) => number) {

@@ -1,20 +1,26 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { Badge, CopyButton, DateTime } from "@/components/ui";
-import { formatDuration, formatRelative, prettyJson } from "./format";
+import { formatMoney } from "@/i18n/format";
+import { prettyJson, useDisplayFormat } from "./format";
 import type { Delivery, DeliveryAttempt } from "./types";
 
 /** An opened delivery: its attempt timeline, then exactly what was sent (headers and body). */
 export function DeliveryDetails({ delivery }: { delivery: Delivery }) {
   const latest = delivery.attempts[delivery.attempts.length - 1];
   const body = delivery.payload === undefined ? null : prettyJson(delivery.payload);
+  const t = useTranslations("webhooks.details");
+  const fmt = useDisplayFormat();
+  const locale = useLocale();
+  const money = amountOf(delivery.payload);
   return (
     <div className="space-y-6">
-      <section aria-label="Attempts">
-        <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Attempts</h4>
+      <section aria-label={t("attempts")}>
+        <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("attempts")}</h4>
         {delivery.attempts.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">
-            {delivery.lastError ?? (delivery.status === "pending" ? "Not attempted yet — queued for sending." : "No attempts were made.")}
+            {delivery.lastError ?? (delivery.status === "pending" ? t("queued") : t("noAttempts"))}
           </p>
         ) : (
           <ol className="mt-3 space-y-0">
@@ -25,27 +31,33 @@ export function DeliveryDetails({ delivery }: { delivery: Delivery }) {
         )}
         {delivery.status === "pending" && delivery.nextAttemptAt && delivery.attempts.length > 0 ? (
           <p className="mt-3 text-sm text-amber-800">
-            Next attempt {formatRelative(delivery.nextAttemptAt)} (<DateTime value={delivery.nextAttemptAt} />).
+            {t.rich("nextAttempt", { when: fmt.relative(delivery.nextAttemptAt), date: () => <DateTime value={delivery.nextAttemptAt} /> })}
           </p>
         ) : null}
         {delivery.lastError && delivery.attempts.length > 0 ? <p className="mt-3 text-sm text-slate-600">{delivery.lastError}</p> : null}
       </section>
 
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
-        <dt className="text-slate-500">Delivery ID (webhook-id)</dt>
+        <dt className="text-slate-500">{t("deliveryId")}</dt>
         <dd className="break-all font-mono text-slate-800">{delivery.id}</dd>
-        <dt className="text-slate-500">Event ID</dt>
+        <dt className="text-slate-500">{t("eventId")}</dt>
         <dd className="break-all font-mono text-slate-800">{delivery.eventId}</dd>
-        <dt className="text-slate-500">Created</dt>
+        <dt className="text-slate-500">{t("created")}</dt>
         <dd className="text-slate-800">
           <DateTime value={delivery.createdAt} />
         </dd>
+        {money ? (
+          <>
+            <dt className="text-slate-500">{t("amount")}</dt>
+            <dd className="text-slate-800 tabular-nums">{formatMoney(money.amount, money.currency, locale)}</dd>
+          </>
+        ) : null}
       </dl>
 
       {latest?.requestHeaders ? (
-        <section aria-label="Request headers">
+        <section aria-label={t("requestHeaders")}>
           <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
-            Request headers <span className="font-normal normal-case">(attempt {latest.number})</span>
+            {t("requestHeaders")} <span className="font-normal normal-case">{t("ofAttempt", { number: latest.number })}</span>
           </h4>
           <div className="mt-2 overflow-x-auto rounded-md border border-slate-200 bg-slate-50">
             <table className="w-full text-left font-mono text-xs">
@@ -65,10 +77,10 @@ export function DeliveryDetails({ delivery }: { delivery: Delivery }) {
       ) : null}
 
       {body !== null ? (
-        <section aria-label="Request body">
+        <section aria-label={t("requestBody")}>
           <div className="flex items-center justify-between gap-2">
-            <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Request body</h4>
-            <CopyButton value={body} label="Copy body" variant="ghost" />
+            <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("requestBody")}</h4>
+            <CopyButton value={body} label={t("copyBody")} variant="ghost" />
           </div>
           <pre className="mt-2 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
             <code>{body}</code>
@@ -81,6 +93,8 @@ export function DeliveryDetails({ delivery }: { delivery: Delivery }) {
 
 function AttemptItem({ attempt, last }: { attempt: DeliveryAttempt; last: boolean }) {
   const ok = attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
+  const t = useTranslations("webhooks.details");
+  const fmt = useDisplayFormat();
   return (
     <li className="relative flex gap-3 pb-4" data-testid="attempt">
       <div className="flex flex-col items-center" aria-hidden="true">
@@ -89,9 +103,9 @@ function AttemptItem({ attempt, last }: { attempt: DeliveryAttempt; last: boolea
       </div>
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
-          <span className="font-medium text-slate-900">Attempt {attempt.number}</span>
-          <Badge tone={ok ? "green" : "red"}>{attempt.statusCode !== null ? `HTTP ${attempt.statusCode}` : "No response"}</Badge>
-          <span className="text-slate-600 tabular-nums">{formatDuration(attempt.durationMs)}</span>
+          <span className="font-medium text-slate-900">{t("attempt", { number: attempt.number })}</span>
+          <Badge tone={ok ? "green" : "red"}>{attempt.statusCode !== null ? `HTTP ${attempt.statusCode}` : t("noResponse")}</Badge>
+          <span className="text-slate-600 tabular-nums">{fmt.duration(attempt.durationMs)}</span>
           <span className="text-slate-500">
             <DateTime value={attempt.startedAt} />
           </span>
@@ -105,4 +119,23 @@ function AttemptItem({ attempt, last }: { attempt: DeliveryAttempt; last: boolea
       </div>
     </li>
   );
+}
+
+/** The conversion's amount (minor units + ISO currency) when the payload carries one. */
+function amountOf(payload: unknown): { amount: number; currency: string } | null {
+  let body = payload;
+  if (typeof body === "string") {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return null;
+    }
+  }
+  const data = isRecord(body) && isRecord(body.data) ? body.data : null;
+  if (!data || typeof data.amount !== "number" || !Number.isSafeInteger(data.amount)) return null;
+  return typeof data.currency === "string" && /^[A-Z]{3}$/.test(data.currency) ? { amount: data.amount, currency: data.currency } : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

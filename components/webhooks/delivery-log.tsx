@@ -1,13 +1,14 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { Alert, Badge, Button, Card, CardHeader, EmptyState, Spinner, StatusBadge } from "@/components/ui";
-import { errorMessage } from "@/lib/client/api";
+import { useErrorMessage } from "@/i18n/error-messages";
 import { EVENT_TYPES } from "@/lib/webhooks/events";
 import { DELIVERY_STATUSES } from "@/lib/webhooks/schemas";
 import { DeliveryDetails } from "./delivery-details";
-import { formatRelative, pluralize } from "./format";
+import { useDisplayFormat } from "./format";
 import { useDeliveries, useReplayDelivery, useRetryFailed, webhookKeys, type DeliveryFilters } from "./queries";
 import type { Delivery } from "./types";
 
@@ -21,6 +22,9 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
   const retryFailed = useRetryFailed(webhookId);
   const statusId = useId();
   const eventId = useId();
+  const t = useTranslations("webhooks.log");
+  const statusLabel = useTranslations("ui.status");
+  const errorMessage = useErrorMessage();
 
   const deliveries = log.data?.pages.flatMap((p) => p.data) ?? [];
   const live = deliveries.some((d) => d.status === "pending");
@@ -30,36 +34,34 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
   return (
     <Card>
       <CardHeader
-        title="Delivery log"
+        title={t("title")}
         description={
           <span className="inline-flex items-center gap-2">
-            Every event sent to this endpoint, newest first.
+            {t("description")}
             {live ? (
               <span className="inline-flex items-center gap-1 text-amber-700" role="status">
-                <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-amber-500" aria-hidden="true" /> Live
+                <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-amber-500" aria-hidden="true" /> {t("live")}
               </span>
             ) : null}
           </span>
         }
         actions={
           <Button variant="secondary" size="sm" loading={retryFailed.isPending} onClick={() => retryFailed.mutate()}>
-            Retry all failed
+            {t("retryFailed")}
           </Button>
         }
       />
       <div className="space-y-3 border-b border-slate-200 px-4 py-3 sm:px-6">
         {retryFailed.isSuccess ? (
           <Alert tone={retryFailed.data.count > 0 ? "success" : "info"}>
-            {retryFailed.data.count > 0
-              ? `Queued ${pluralize(retryFailed.data.count, "failed delivery", "failed deliveries")} for another try.`
-              : "There are no failed deliveries to retry."}
+            {retryFailed.data.count > 0 ? t("retryQueued", { count: retryFailed.data.count }) : t("retryNone")}
           </Alert>
         ) : null}
         {retryFailed.isError ? <Alert tone="error">{errorMessage(retryFailed.error)}</Alert> : null}
         <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
           <div>
             <label htmlFor={statusId} className="block text-xs font-medium text-slate-600">
-              Status
+              {t("status")}
             </label>
             <select
               id={statusId}
@@ -70,17 +72,17 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
                 setFilters((f) => ({ ...f, status }));
               }}
             >
-              <option value="">All statuses</option>
+              <option value="">{t("allStatuses")}</option>
               {DELIVERY_STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {s.charAt(0).toUpperCase() + s.slice(1)}
+                  {statusLabel(s)}
                 </option>
               ))}
             </select>
           </div>
           <div>
             <label htmlFor={eventId} className="block text-xs font-medium text-slate-600">
-              Event
+              {t("event")}
             </label>
             <select
               id={eventId}
@@ -91,7 +93,7 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
                 setFilters((f) => ({ ...f, event }));
               }}
             >
-              <option value="">All events</option>
+              <option value="">{t("allEvents")}</option>
               {EVENT_TYPES.map((t) => (
                 <option key={t} value={t}>
                   {t}
@@ -101,7 +103,7 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
           </div>
           {filtered ? (
             <Button variant="ghost" size="sm" onClick={() => setFilters({})} className="self-start sm:self-end">
-              Clear filters
+              {t("clearFilters")}
             </Button>
           ) : null}
         </div>
@@ -109,26 +111,22 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
 
       {log.isPending ? (
         <div className="flex justify-center py-10">
-          <Spinner label="Loading deliveries…" />
+          <Spinner label={t("loading")} />
         </div>
       ) : log.isError ? (
         <div className="p-4 sm:p-6">
-          <Alert tone="error" title="Could not load deliveries">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(log.error)}
           </Alert>
         </div>
       ) : deliveries.length === 0 ? (
         <EmptyState
-          title={filtered ? "No deliveries match these filters" : "No deliveries yet"}
-          description={
-            filtered
-              ? "Try another status or event, or clear the filters."
-              : 'Events you subscribed to appear here as they happen. Use "Send test event" to try your endpoint now.'
-          }
+          title={filtered ? t("noMatchTitle") : t("emptyTitle")}
+          description={filtered ? t("noMatchBody") : t("emptyBody")}
         />
       ) : (
         <>
-          <ul aria-label="Deliveries" className="divide-y divide-slate-200">
+          <ul aria-label={t("listLabel")} className="divide-y divide-slate-200">
             {deliveries.map((d) => (
               <DeliveryRow key={d.id} delivery={d} />
             ))}
@@ -136,7 +134,7 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
           {log.hasNextPage ? (
             <div className="flex justify-center border-t border-slate-200 px-4 py-3">
               <Button variant="secondary" size="sm" loading={log.isFetchingNextPage} onClick={() => log.fetchNextPage()}>
-                Load more
+                {t("loadMore")}
               </Button>
             </div>
           ) : null}
@@ -166,6 +164,10 @@ function DeliveryRow({ delivery }: { delivery: Delivery }) {
   const panelId = useId();
   const lastAttempt = delivery.attempts[delivery.attempts.length - 1];
   const code = delivery.lastStatusCode ?? lastAttempt?.statusCode ?? null;
+  const t = useTranslations("webhooks.log");
+  const locale = useLocale();
+  const fmt = useDisplayFormat();
+  const errorMessage = useErrorMessage();
 
   return (
     <li data-testid="delivery" data-delivery-id={delivery.id} data-status={delivery.status}>
@@ -189,15 +191,15 @@ function DeliveryRow({ delivery }: { delivery: Delivery }) {
             <span className="flex flex-wrap items-center gap-2">
               <StatusBadge status={delivery.status} />
               <span className="font-mono text-sm font-medium text-slate-900">{delivery.event}</span>
-              {delivery.test ? <Badge tone="blue">test</Badge> : null}
+              {delivery.test ? <Badge tone="blue">{t("test")}</Badge> : null}
             </span>
             <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 sm:ml-auto sm:text-sm">
               <span className="tabular-nums" data-testid="attempt-count">
-                {pluralize(delivery.attemptCount, "attempt")}
+                {t("attempts", { count: delivery.attemptCount })}
               </span>
               <span className="tabular-nums">{code !== null ? `HTTP ${code}` : "—"}</span>
               <span title={delivery.createdAt} className="whitespace-nowrap">
-                {formatRelative(delivery.createdAt)}
+                {fmt.relative(delivery.createdAt)}
               </span>
             </span>
           </span>
@@ -209,16 +211,16 @@ function DeliveryRow({ delivery }: { delivery: Delivery }) {
               size="sm"
               loading={replay.isPending}
               onClick={() => replay.mutate(delivery.id)}
-              aria-label={`Replay ${delivery.event} delivery from ${new Date(delivery.createdAt).toLocaleString()}`}
+              aria-label={t("replayLabel", { event: delivery.event, date: new Date(delivery.createdAt).toLocaleString(locale) })}
             >
-              Replay
+              {t("replay")}
             </Button>
           </div>
         ) : null}
       </div>
       {replay.isError ? (
         <p role="alert" className="px-4 pb-2 text-sm text-red-600 sm:px-6">
-          {errorMessage(replay.error)}
+          {errorMessage(replay.error, { conflict: t("replayPending") })}
         </p>
       ) : null}
       <div id={panelId} hidden={!open} className="border-t border-slate-100 bg-slate-50/60 px-4 py-4 sm:px-6">

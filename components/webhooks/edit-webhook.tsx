@@ -1,10 +1,10 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Alert, buttonClasses, Card, CardBody, Spinner } from "@/components/ui";
-import { errorMessage } from "@/lib/client/api";
-import { pluralize } from "./format";
+import { useErrorMessage } from "@/i18n/error-messages";
 import { useUpdateWebhook, useWebhook, type WebhookPatch } from "./queries";
 import { WebhookForm } from "./webhook-form";
 
@@ -13,15 +13,17 @@ export function EditWebhook({ id }: { id: string }) {
   const webhook = useWebhook(id);
   const update = useUpdateWebhook(id);
   const router = useRouter();
+  const t = useTranslations("webhooks.edit");
+  const errorMessage = useErrorMessage();
 
   if (webhook.isPending) {
     return (
       <Card className="flex justify-center py-12">
-        <Spinner label="Loading…" />
+        <Spinner label={t("loading")} />
       </Card>
     );
   }
-  if (webhook.isError) return <Alert tone="error" title="Could not load this endpoint">{errorMessage(webhook.error)}</Alert>;
+  if (webhook.isError) return <Alert tone="error" title={t("loadFailed")}>{errorMessage(webhook.error)}</Alert>;
 
   const w = webhook.data;
   const held = w.heldDeliveries ?? 0;
@@ -30,11 +32,11 @@ export function EditWebhook({ id }: { id: string }) {
       <CardBody>
         <WebhookForm
           initial={{ url: w.url, description: w.description, events: w.events, enabled: w.enabled }}
-          submitLabel="Save changes"
+          submitLabel={t("submit")}
           pending={update.isPending}
           enabledHint={
             !w.enabled && held > 0
-              ? `Turning it on sends the ${pluralize(held, "event")} held while it was disabled. To discard them instead, use "Enable" on the endpoint page.`
+              ? t("enabledHintHeld", { count: held })
               : undefined
           }
           onSubmit={async (values) => {
@@ -48,7 +50,7 @@ export function EditWebhook({ id }: { id: string }) {
           }}
           cancel={
             <Link href={`/dashboard/webhooks/${id}`} className={buttonClasses("secondary")}>
-              Cancel
+              {t("cancel")}
             </Link>
           }
         />

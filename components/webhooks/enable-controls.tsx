@@ -1,9 +1,9 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button, ConfirmDialog, Dialog } from "@/components/ui";
-import { errorMessage } from "@/lib/client/api";
-import { pluralize } from "./format";
+import { useErrorMessage } from "@/i18n/error-messages";
 import { useUpdateWebhook } from "./queries";
 import type { Webhook } from "./types";
 
@@ -15,6 +15,8 @@ export function EnableControls({ webhook }: { webhook: Webhook }) {
   const update = useUpdateWebhook(webhook.id);
   const [dialog, setDialog] = useState<"disable" | "enable" | null>(null);
   const held = webhook.heldDeliveries ?? 0;
+  const t = useTranslations("webhooks.enable");
+  const errorMessage = useErrorMessage();
 
   function close() {
     update.reset();
@@ -34,15 +36,16 @@ export function EnableControls({ webhook }: { webhook: Webhook }) {
     return (
       <>
         <Button variant="secondary" onClick={() => setDialog("disable")}>
-          Disable
+          {t("disable")}
         </Button>
         <ConfirmDialog
           open={dialog === "disable"}
           onClose={close}
           onConfirm={() => apply({ enabled: false })}
-          title="Disable this endpoint?"
-          description="Nothing is sent to it while it is disabled. New events are kept, and when you enable it again you choose whether to send or discard them."
-          confirmLabel="Disable endpoint"
+          title={t("disableTitle")}
+          description={t("disableBody")}
+          confirmLabel={t("disableConfirm")}
+          cancelLabel={t("cancel")}
           pending={update.isPending}
           error={update.isError ? errorMessage(update.error) : null}
         />
@@ -53,7 +56,7 @@ export function EnableControls({ webhook }: { webhook: Webhook }) {
   return (
     <>
       <Button onClick={() => (held > 0 ? setDialog("enable") : apply({ enabled: true }))} loading={update.isPending && dialog === null}>
-        Enable
+        {t("enable")}
       </Button>
       {update.isError && dialog === null ? (
         <p role="alert" className="text-sm text-red-600">
@@ -64,18 +67,18 @@ export function EnableControls({ webhook }: { webhook: Webhook }) {
         open={dialog === "enable"}
         onClose={close}
         dismissible={!update.isPending}
-        title="Enable this endpoint?"
-        description={`${pluralize(held, "event")} arrived while it was disabled. Send ${held === 1 ? "it" : "them"} now, or discard ${held === 1 ? "it" : "them"} and only send new events? Discarded events can still be sent later with "Retry all failed".`}
+        title={t("enableTitle")}
+        description={t("enableBody", { count: held })}
         footer={
           <>
             <Button variant="secondary" onClick={close} disabled={update.isPending}>
-              Cancel
+              {t("cancel")}
             </Button>
             <Button variant="secondary" onClick={() => apply({ enabled: true, discardHeld: true })} disabled={update.isPending}>
-              Discard them
+              {t("discard")}
             </Button>
             <Button onClick={() => apply({ enabled: true })} disabled={update.isPending} data-autofocus>
-              Send {pluralize(held, "held event")}
+              {t("sendHeld", { count: held })}
             </Button>
           </>
         }

@@ -1,8 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { Alert, DateTime } from "@/components/ui";
-import { pluralize } from "./format";
 import type { Webhook } from "./types";
 
 // The endpoint's health as the server decided it (failingSince, disablesAt, lastError): the same
@@ -10,17 +10,16 @@ import type { Webhook } from "./types";
 
 /** On the endpoint's page: it is failing, since when, until when, and why. */
 export function FailingBanner({ webhook }: { webhook: Webhook }) {
+  const t = useTranslations("webhooks.health");
   if (!webhook.enabled || !webhook.failingSince) return null;
+  const since = webhook.failingSince;
+  const disablesAt = webhook.disablesAt;
   return (
-    <Alert tone="warning" title="This endpoint is failing">
+    <Alert tone="warning" title={t("title")}>
       <span data-testid="failing-banner">
-        Every delivery has failed since <DateTime value={webhook.failingSince} />.{" "}
-        {webhook.disablesAt ? (
-          <>
-            Unless one succeeds, it will be disabled on <DateTime value={webhook.disablesAt} />.{" "}
-          </>
-        ) : null}
-        {webhook.lastError ? <>Last error: {webhook.lastError}</> : null}
+        {t.rich("failingSince", { date: () => <DateTime value={since} /> })}{" "}
+        {disablesAt ? <>{t.rich("disablesOn", { date: () => <DateTime value={disablesAt} /> })} </> : null}
+        {webhook.lastError ? t("lastError", { error: webhook.lastError }) : null}
       </span>
     </Alert>
   );
@@ -28,23 +27,20 @@ export function FailingBanner({ webhook }: { webhook: Webhook }) {
 
 /** Above the webhooks list: which endpoints are failing or were disabled automatically. */
 export function FailingEndpointsBanner({ webhooks }: { webhooks: Webhook[] }) {
+  const t = useTranslations("webhooks.health");
   const failing = webhooks.filter((w) => w.enabled && w.failingSince);
   if (failing.length === 0) return null;
   return (
-    <Alert tone="warning" title={`${pluralize(failing.length, "endpoint is", "endpoints are")} failing`} className="mb-4">
+    <Alert tone="warning" title={t("listTitle", { count: failing.length })} className="mb-4">
       <ul data-testid="failing-endpoints" className="space-y-1">
         {failing.map((w) => (
           <li key={w.id}>
             <Link href={`/dashboard/webhooks/${w.id}`} className="font-mono underline">
               {w.url}
             </Link>{" "}
-            — failing since <DateTime value={w.failingSince} />
-            {w.disablesAt ? (
-              <>
-                , disabled on <DateTime value={w.disablesAt} /> unless a delivery succeeds
-              </>
-            ) : null}
-            {w.lastError ? `. Last error: ${w.lastError}` : null}
+            — {t.rich("listFailingSince", { date: () => <DateTime value={w.failingSince} /> })}
+            {w.disablesAt ? <>, {t.rich("listDisablesOn", { date: () => <DateTime value={w.disablesAt} /> })}</> : null}
+            {w.lastError ? <>. {t("lastError", { error: w.lastError })}</> : null}
           </li>
         ))}
       </ul>

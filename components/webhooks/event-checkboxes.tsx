@@ -1,8 +1,9 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useId } from "react";
 import { Checkbox, FieldError } from "@/components/ui";
-import { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
+import { EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
 
 /** The events an endpoint subscribes to: one checkbox per catalogue entry, plus "Select all". */
 export function EventCheckboxes({
@@ -14,6 +15,8 @@ export function EventCheckboxes({
   onChange: (events: EventType[]) => void;
   error?: string;
 }) {
+  const t = useTranslations("webhooks.form");
+  const describe = useTranslations("eventTypes");
   const errorId = useId();
   const allId = useId();
   const all = value.length === EVENT_TYPES.length;
@@ -35,13 +38,13 @@ export function EventCheckboxes({
 
   return (
     <fieldset aria-describedby={error ? errorId : undefined} aria-invalid={error ? true : undefined}>
-      <legend className="text-sm font-medium text-slate-800">Events to send</legend>
-      <p className="mt-0.5 text-xs text-slate-500">Choose at least one. You can change this later.</p>
+      <legend className="text-sm font-medium text-slate-800">{t("events")}</legend>
+      <p className="mt-0.5 text-xs text-slate-500">{t("eventsHint")}</p>
       <div className={`mt-3 rounded-md border ${error ? "border-red-300" : "border-slate-200"} divide-y divide-slate-100`}>
         <div className="bg-slate-50 px-3 py-2.5">
           <Checkbox
             id={allId}
-            label="Select all events"
+            label={t("selectAll")}
             checked={all}
             onChange={(e) => onChange(e.currentTarget.checked ? [...EVENT_TYPES] : [])}
           />
@@ -52,7 +55,7 @@ export function EventCheckboxes({
               name="events"
               value={event}
               label={<code className="font-mono text-[13px]">{event}</code>}
-              hint={EVENT_CATALOGUE[event].description}
+              hint={describe(event)}
               checked={value.includes(event)}
               onChange={(e) => toggle(event, e.currentTarget.checked)}
             />

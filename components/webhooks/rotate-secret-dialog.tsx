@@ -1,17 +1,18 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { Button, DateTime, Dialog, SecretReveal } from "@/components/ui";
-import { errorMessage } from "@/lib/client/api";
+import { useErrorMessage } from "@/i18n/error-messages";
 import { DEFAULT_GRACE_PERIOD_SECONDS } from "@/lib/webhooks/schemas";
 import { useRotateSecret } from "./queries";
 import type { RotatedSecret } from "./types";
 
 const GRACE_OPTIONS = [
-  { seconds: 0, label: "Immediately", hint: "The current secret stops working now." },
-  { seconds: 3600, label: "In 1 hour", hint: "Both secrets sign deliveries for an hour." },
-  { seconds: 86_400, label: "In 24 hours", hint: "Recommended: time to deploy the new secret." },
-  { seconds: 604_800, label: "In 7 days", hint: "The longest overlap allowed." },
+  { seconds: 0, key: "now" },
+  { seconds: 3600, key: "hour" },
+  { seconds: 86_400, key: "day" },
+  { seconds: 604_800, key: "week" },
 ] as const;
 
 /** Ask how long the old secret should keep working, rotate, then show the new secret once. */
@@ -20,6 +21,8 @@ export function RotateSecretDialog({ webhookId, open, onClose }: { webhookId: st
   const [grace, setGrace] = useState<number>(DEFAULT_GRACE_PERIOD_SECONDS);
   const [result, setResult] = useState<RotatedSecret | null>(null);
   const groupId = useId();
+  const t = useTranslations("webhooks.rotate");
+  const errorMessage = useErrorMessage();
 
   function close() {
     // Forget the secret as soon as the dialog closes: it is never shown again.
@@ -34,33 +37,29 @@ export function RotateSecretDialog({ webhookId, open, onClose }: { webhookId: st
       <Dialog
         open={open}
         onClose={close}
-        title="New signing secret"
-        description="Deliveries are now signed with this secret."
+        title={t("newTitle")}
+        description={t("newBody")}
         footer={
           <Button onClick={close} data-autofocus>
-            Done
+            {t("done")}
           </Button>
         }
       >
-        <SecretReveal value={result.secret} label="New signing secret">
+        <SecretReveal value={result.secret} label={t("newTitle")}>
           {result.previousSecretExpiresAt ? (
             <p>
-              The previous secret stays valid until{" "}
-              <strong>
-                <DateTime value={result.previousSecretExpiresAt} />
-              </strong>
-              . Until then every delivery carries two signatures (one per secret), so your server can switch over
-              without missing an event.
+              {t.rich("previousValidUntil", {
+                date: () => (
+                  <strong>
+                    <DateTime value={result.previousSecretExpiresAt} />
+                  </strong>
+                ),
+              })}
             </p>
           ) : (
-            <p>The previous secret no longer works. Update your server now.</p>
+            <p>{t("previousEnded")}</p>
           )}
-          {result.endedPreviousSecrets > 0 ? (
-            <p>
-              At most two secrets are valid at a time: the older secret from the earlier rotation stopped working
-              now.
-            </p>
-          ) : null}
+          {result.endedPreviousSecrets > 0 ? <p>{t("olderEnded")}</p> : null}
         </SecretReveal>
       </Dialog>
     );
@@ -71,22 +70,22 @@ export function RotateSecretDialog({ webhookId, open, onClose }: { webhookId: st
       open={open}
       onClose={close}
       dismissible={!rotate.isPending}
-      title="Rotate signing secret"
-      description="A new secret is created now. Choose how long the current one keeps working, so you can update your server first."
+      title={t("title")}
+      description={t("body")}
       footer={
         <>
           <Button variant="secondary" onClick={close} disabled={rotate.isPending}>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button loading={rotate.isPending} onClick={async () => setResult(await rotate.mutateAsync(grace).catch(() => null))}>
-            Rotate secret
+            {t("submit")}
           </Button>
         </>
       }
     >
       <fieldset>
         <legend id={groupId} className="text-sm font-medium text-slate-800">
-          Current secret expires
+          {t("expires")}
         </legend>
         <div className="mt-2 space-y-2">
           {GRACE_OPTIONS.map((o) => (
@@ -104,8 +103,8 @@ export function RotateSecretDialog({ webhookId, open, onClose }: { webhookId: st
                 className="mt-0.5 h-4 w-4 accent-brand-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
               />
               <span>
-                <span className="block text-sm font-medium text-slate-900">{o.label}</span>
-                <span className="block text-xs text-slate-500">{o.hint}</span>
+                <span className="block text-sm font-medium text-slate-900">{t(`grace.${o.key}.label`)}</span>
+                <span className="block text-xs text-slate-500">{t(`grace.${o.key}.hint`)}</span>
               </span>
             </label>
           ))}
@@ -113,7 +112,7 @@ export function RotateSecretDialog({ webhookId, open, onClose }: { webhookId: st
       </fieldset>
       {rotate.isError ? (
         <p role="alert" className="mt-3 text-sm font-medium text-red-600">
-          {errorMessage(rotate.error)}
+          {errorMessage(rotate.error, { rate_limited: t("rateLimited") })}
         </p>
       ) : null}
     </Dialog>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { Card, CardBody, CardHeader, CopyButton } from "@/components/ui";
 import { TabList, useTabs } from "./tabs";
@@ -14,29 +15,19 @@ import {
   type VerifyScheme,
 } from "./verify-snippets";
 
-const SCHEME_NOTES: Record<VerifyScheme, ReactNode> = {
-  "x-webhook-signature": (
-    <>
-      <code className="font-mono">X-Webhook-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code> — an HMAC-SHA256 of{" "}
-      <code className="font-mono">&lt;t&gt;.&lt;raw body&gt;</code>, keyed with your whole secret string (
-      <code className="font-mono">whsec_…</code>, as UTF-8 bytes). While a rotated secret is still valid there is one{" "}
-      <code className="font-mono">v1=</code> per secret: accept the request if any of them matches. Compare in constant
-      time and refuse timestamps more than 5 minutes away from now, so a captured request cannot be replayed.
-    </>
-  ),
-  "standard-webhooks": (
-    <>
-      <code className="font-mono">webhook-id</code>, <code className="font-mono">webhook-timestamp</code> and{" "}
-      <code className="font-mono">webhook-signature: v1,&lt;base64&gt;</code> (space-separated, one per valid secret) —
-      an HMAC-SHA256 of <code className="font-mono">&lt;id&gt;.&lt;timestamp&gt;.&lt;raw body&gt;</code>, keyed with the{" "}
-      <em>base64-decoded</em> bytes after <code className="font-mono">whsec_</code>. The{" "}
-      <a className="font-medium text-brand-700 underline" href="https://www.standardwebhooks.com/" rel="noreferrer" target="_blank">
-        official Standard Webhooks libraries
-      </a>{" "}
-      verify it as they are. <code className="font-mono">webhook-id</code> stays the same across retries and replays: use
-      it to ignore duplicates.
-    </>
-  ),
+// The prose is translated; header names, formats and code stay as they are.
+const code = (chunks: ReactNode) => <code className="font-mono">{chunks}</code>;
+const em = (chunks: ReactNode) => <em>{chunks}</em>;
+const link = (chunks: ReactNode) => (
+  <a className="font-medium text-brand-700 underline" href="https://www.standardwebhooks.com/" rel="noreferrer" target="_blank">
+    {chunks}
+  </a>
+);
+const FORMATS = {
+  header: "X-Webhook-Signature: t=<unix seconds>,v1=<hex>",
+  signed: "<t>.<raw body>",
+  swSignature: "webhook-signature: v1,<base64>",
+  swSigned: "<id>.<timestamp>.<raw body>",
 };
 
 /**
@@ -48,17 +39,18 @@ export function VerifySignatures({ className }: { className?: string }) {
   const [language, setLanguage] = useState<VerifyLanguage>("node");
   const schemeTabs = useTabs<VerifyScheme>("scheme");
   const languageTabs = useTabs<VerifyLanguage>("language");
-  const code = VERIFY_SNIPPETS[scheme][language];
+  const snippet = VERIFY_SNIPPETS[scheme][language];
+  const t = useTranslations("verify");
 
   return (
     <Card className={className}>
       <CardHeader
-        title="Verify signatures"
-        description="Check every request before you trust it: recompute the signature over the raw body with your signing secret."
+        title={t("title")}
+        description={t("description")}
       />
       <CardBody className="space-y-4">
         <TabList
-          label="Signature scheme"
+          label={t("scheme")}
           variant="pill"
           options={VERIFY_SCHEMES.map((s) => ({ value: s, label: SCHEME_LABELS[s] }))}
           value={scheme}
@@ -67,9 +59,13 @@ export function VerifySignatures({ className }: { className?: string }) {
           panelId={schemeTabs.panelId}
         />
         <div {...schemeTabs.panelProps(scheme)} className="space-y-4 focus-visible:outline-2 focus-visible:outline-brand-600">
-          <p className="text-sm leading-relaxed text-slate-700">{SCHEME_NOTES[scheme]}</p>
+          <p className="text-sm leading-relaxed text-slate-700">
+            {scheme === "x-webhook-signature"
+              ? t.rich("notes.xWebhookSignature", { code, ...FORMATS })
+              : t.rich("notes.standardWebhooks", { code, em, link, ...FORMATS })}
+          </p>
           <TabList
-            label="Language"
+            label={t("language")}
             options={VERIFY_LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_LABELS[l] }))}
             value={language}
             onChange={setLanguage}
@@ -79,16 +75,15 @@ export function VerifySignatures({ className }: { className?: string }) {
           <div {...languageTabs.panelProps(language)} className="focus-visible:outline-2 focus-visible:outline-brand-600">
             {scheme === "standard-webhooks" ? (
               <p className="mb-2 text-xs text-slate-600">
-                Library: <code className="font-mono">{STANDARD_WEBHOOKS_LIBRARIES[language]}</code> — or, without a
-                dependency:
+                {t.rich("library", { code, library: STANDARD_WEBHOOKS_LIBRARIES[language] })}
               </p>
             ) : null}
             <div className="relative">
               <pre className="max-h-[28rem] overflow-auto rounded-md bg-slate-900 p-4 pr-20 font-mono text-xs leading-relaxed text-slate-100">
-                <code>{code}</code>
+                <code>{snippet}</code>
               </pre>
               <div className="absolute top-2 right-2">
-                <CopyButton value={code} label="Copy code" size="sm" />
+                <CopyButton value={snippet} label={t("copy")} size="sm" />
               </div>
             </div>
           </div>

@@ -1,16 +1,16 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
 import { Alert, Badge, Button, buttonClasses, Card, CardBody, CardHeader, DateTime, Spinner } from "@/components/ui";
-import { ApiClientError, errorMessage } from "@/lib/client/api";
-import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
+import { useErrorMessage } from "@/i18n/error-messages";
+import { ApiClientError } from "@/lib/client/api";
 import { DeleteWebhookDialog } from "./delete-webhook-dialog";
 import { DeliveryChart } from "./delivery-chart";
 import { DeliveryLog } from "./delivery-log";
 import { EnableControls } from "./enable-controls";
 import { FailingBanner } from "./endpoint-health-banner";
-import { pluralize } from "./format";
 import { useSendTestEvent, useWebhook } from "./queries";
 import { RotateSecretDialog } from "./rotate-secret-dialog";
 import type { Webhook } from "./types";
@@ -20,23 +20,25 @@ import { WebhookStatusBadge } from "./webhook-status-badge";
 /** /dashboard/webhooks/:id: settings, actions, chart, delivery log and how to verify. */
 export function WebhookDetail({ id }: { id: string }) {
   const webhook = useWebhook(id);
+  const t = useTranslations("webhooks.detail");
+  const errorMessage = useErrorMessage();
 
   if (webhook.isPending) {
     return (
       <Card className="flex justify-center py-12">
-        <Spinner label="Loading endpoint…" />
+        <Spinner label={t("loading")} />
       </Card>
     );
   }
   if (webhook.isError) {
     const missing = webhook.error instanceof ApiClientError && webhook.error.status === 404;
     return (
-      <Alert tone="error" title={missing ? "Endpoint not found" : "Could not load this endpoint"}>
+      <Alert tone="error" title={missing ? t("notFound") : t("loadFailed")}>
         {missing ? (
           <>
-            It may have been deleted.{" "}
+            {t("maybeDeleted")}{" "}
             <Link className="font-medium underline" href="/dashboard/webhooks">
-              Back to your endpoints
+              {t("backToList")}
             </Link>
           </>
         ) : (
@@ -52,6 +54,8 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
   const [dialog, setDialog] = useState<"rotate" | "delete" | null>(null);
   const sendTest = useSendTestEvent(webhook.id);
   const held = webhook.heldDeliveries ?? 0;
+  const t = useTranslations("webhooks.detail");
+  const errorMessage = useErrorMessage();
 
   return (
     <div className="space-y-6">
@@ -59,42 +63,43 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">
             <WebhookStatusBadge webhook={webhook} />
-            <span className="text-xs text-slate-500">Endpoint</span>
+            <span className="text-xs text-slate-500">{t("kind")}</span>
           </div>
           <h1 className="mt-1 font-mono text-lg font-semibold break-all text-slate-900 sm:text-xl">{webhook.url}</h1>
           {webhook.description ? <p className="mt-1 text-sm text-slate-600">{webhook.description}</p> : null}
         </div>
         <div className="flex shrink-0 flex-wrap gap-2">
-          <Button onClick={() => sendTest.mutate()} loading={sendTest.isPending} disabled={!webhook.enabled} title={webhook.enabled ? undefined : "Enable the endpoint to send it a test event"}>
-            Send test event
+          <Button onClick={() => sendTest.mutate()} loading={sendTest.isPending} disabled={!webhook.enabled} title={webhook.enabled ? undefined : t("testNeedsEnabled")}>
+            {t("sendTest")}
           </Button>
           <EnableControls webhook={webhook} />
           <Link href={`/dashboard/webhooks/${webhook.id}/edit`} className={buttonClasses("secondary")}>
-            Edit
+            {t("edit")}
           </Link>
           <Button variant="secondary" onClick={() => setDialog("rotate")}>
-            Rotate secret
+            {t("rotate")}
           </Button>
           <Button variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setDialog("delete")}>
-            Delete
+            {t("delete")}
           </Button>
         </div>
       </header>
 
       {sendTest.isSuccess ? (
         <Alert tone="success">
-          Test <code className="font-mono">conversion.created</code> event sent — it appears in the delivery log below.
+          {t.rich("testSent", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
         </Alert>
       ) : null}
-      {sendTest.isError ? <Alert tone="error">{errorMessage(sendTest.error)}</Alert> : null}
+      {sendTest.isError ? (
+        <Alert tone="error">
+          {errorMessage(sendTest.error, { rate_limited: t("testRateLimited"), conflict: t("testNeedsEnabled") })}
+        </Alert>
+      ) : null}
 
       <FailingBanner webhook={webhook} />
       {!webhook.enabled ? (
-        <Alert tone="warning" title="This endpoint is disabled">
-          {webhook.disabledReason ?? "Nothing is being sent to it."}{" "}
-          {held > 0
-            ? `${pluralize(held, "event is", "events are")} held for it; when you enable it you can send or discard them.`
-            : "New events are kept until you enable it again."}
+        <Alert tone="warning" title={t("disabledTitle")}>
+          {webhook.disabledReason ?? t("disabledNothingSent")} {held > 0 ? t("disabledHeld", { count: held }) : t("disabledKept")}
         </Alert>
       ) : null}
 
@@ -110,13 +115,16 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
 }
 
 function Settings({ webhook }: { webhook: Webhook }) {
+  const t = useTranslations("webhooks.detail.settings");
+  const describe = useTranslations("eventTypes");
+  const rotatedAt = webhook.secretRotatedAt;
   return (
     <Card>
-      <CardHeader title="Settings" />
+      <CardHeader title={t("title")} />
       <CardBody>
         <dl className="grid grid-cols-1 gap-x-8 gap-y-4 text-sm sm:grid-cols-2">
           <div className="sm:col-span-2">
-            <dt className="text-slate-500">Events</dt>
+            <dt className="text-slate-500">{t("events")}</dt>
             <dd className="mt-1">
               <ul className="space-y-1.5">
                 {webhook.events.map((e) => (
@@ -124,45 +132,39 @@ function Settings({ webhook }: { webhook: Webhook }) {
                     <Badge tone="blue" className="w-fit font-mono">
                       {e}
                     </Badge>
-                    <span className="text-slate-600">{EVENT_CATALOGUE[e]?.description}</span>
+                    <span className="text-slate-600">{describe(e)}</span>
                   </li>
                 ))}
               </ul>
             </dd>
           </div>
           <div>
-            <dt className="text-slate-500">Signing secret</dt>
+            <dt className="text-slate-500">{t("secret")}</dt>
             <dd className="mt-1 text-slate-800">
               <span className="font-mono">whsec_••••••••</span>{" "}
               <span className="text-slate-500">
-                {webhook.secretRotatedAt ? (
-                  <>
-                    (rotated <DateTime value={webhook.secretRotatedAt} />)
-                  </>
-                ) : (
-                  "(shown once when the endpoint was created)"
-                )}
+                {rotatedAt ? t.rich("rotated", { date: () => <DateTime value={rotatedAt} /> }) : t("shownOnce")}
               </span>
               {webhook.previousSecretExpiresAt ? (
                 <p className="mt-1 text-amber-800">
-                  Previous secret valid until <DateTime value={webhook.previousSecretExpiresAt} />
+                  {t.rich("previousValidUntil", { date: () => <DateTime value={webhook.previousSecretExpiresAt} /> })}
                 </p>
               ) : null}
             </dd>
           </div>
           <div>
-            <dt className="text-slate-500">Created</dt>
+            <dt className="text-slate-500">{t("created")}</dt>
             <dd className="mt-1 text-slate-800">
               <DateTime value={webhook.createdAt} />
             </dd>
           </div>
           <div>
-            <dt className="text-slate-500">Endpoint ID</dt>
+            <dt className="text-slate-500">{t("id")}</dt>
             <dd className="mt-1 font-mono break-all text-slate-800">{webhook.id}</dd>
           </div>
           <div>
-            <dt className="text-slate-500">Retries</dt>
-            <dd className="mt-1 text-slate-800">Up to 3 retries with backoff (4 attempts in all)</dd>
+            <dt className="text-slate-500">{t("retries")}</dt>
+            <dd className="mt-1 text-slate-800">{t("retriesValue")}</dd>
           </div>
         </dl>
       </CardBody>

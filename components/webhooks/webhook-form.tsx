@@ -1,10 +1,12 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { z } from "zod";
 import { Alert, Button, Textarea, TextField, Toggle } from "@/components/ui";
-import { ApiClientError, errorMessage } from "@/lib/client/api";
-import { createWebhookInput } from "@/lib/webhooks/schemas";
+import { useErrorMessage } from "@/i18n/error-messages";
+import { ApiClientError } from "@/lib/client/api";
+import { createWebhookInput, MAX_URL_LENGTH, URL_PROBLEMS, type UrlProblem } from "@/lib/webhooks/schemas";
 import { EventCheckboxes } from "./event-checkboxes";
 import type { WebhookFormValues } from "./queries";
 
@@ -13,28 +15,42 @@ type Errors = Partial<Record<Field, string>> & { form?: string[] };
 
 const FIELDS: Field[] = ["url", "description", "events", "enabled"];
 
-/** zod issues or API fieldErrors ("events.0" → "events") → one message per form field. */
-function toFieldErrors(fieldErrors: Record<string, string[]>, formErrors: string[] = []): Errors {
-  const out: Errors = {};
-  const rest = [...formErrors];
-  for (const [key, messages] of Object.entries(fieldErrors)) {
-    const field = FIELDS.find((f) => key === f || key.startsWith(`${f}.`));
-    if (field) out[field] ??= messages[0];
-    else rest.push(...messages);
-  }
-  if (rest.length > 0) out.form = rest;
-  return out;
-}
+/**
+ * What is wrong, without the words: the schema's English messages are for the API, the form words
+ * each problem in the page's language from its field and zod code (`server`: a server-only rule,
+ * such as no private addresses in production, of which the API sends only English text).
+ */
+type Problem = { path: string; code: string; reason?: string };
 
-function clientErrors(values: WebhookFormValues): Errors {
+function browserProblems(values: WebhookFormValues): Problem[] {
   const parsed = createWebhookInput.safeParse(values);
-  if (parsed.success) return {};
-  return toFieldErrors(flatten(parsed.error));
+  return parsed.success ? [] : parsed.error.issues.map(problemOf);
 }
 
-function flatten(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) (out[issue.path.map(String).join(".")] ??= []).push(issue.message);
+function problemOf(issue: z.core.$ZodIssue): Problem {
+  const reason = issue.code === "custom" ? issue.params?.reason : undefined;
+  return { path: issue.path.map(String).join("."), code: issue.code, reason: typeof reason === "string" ? reason : undefined };
+}
+
+function serverProblems(err: ApiClientError): Problem[] {
+  return [
+    ...Object.keys(err.fieldErrors).map((path) => ({ path, code: "server" })),
+    ...err.formErrors.map(() => ({ path: "", code: "server" })),
+  ];
+}
+
+const isUrlProblem = (reason: string | undefined): reason is UrlProblem => reason !== undefined && reason in URL_PROBLEMS;
+
+/** Problems ("events.0" → "events") → one message per form field, the rest above the form. */
+function toErrors(problems: Problem[], describe: (field: Field | null, problem: Problem) => string): Errors {
+  const out: Errors = {};
+  const rest: string[] = [];
+  for (const problem of problems) {
+    const field = FIELDS.find((f) => problem.path === f || problem.path.startsWith(`${f}.`)) ?? null;
+    if (field) out[field] ??= describe(field, problem);
+    else rest.push(describe(null, problem));
+  }
+  if (rest.length > 0) out.form = [...new Set(rest)];
   return out;
 }
 
@@ -60,6 +76,21 @@ export function WebhookForm({
   const [values, setValues] = useState<WebhookFormValues>(initial);
   const [errors, setErrors] = useState<Errors>({});
   const [submitted, setSubmitted] = useState(false);
+  const t = useTranslations("webhooks.form");
+  const errorMessage = useErrorMessage();
+
+  function describe(field: Field | null, problem: Problem): string {
+    if (field === "url") {
+      if (problem.code === "server") return t("errors.url.refused");
+      if (isUrlProblem(problem.reason)) return t(`errors.url.${problem.reason}`);
+      if (problem.code === "too_big") return t("errors.urlTooLong", { max: MAX_URL_LENGTH });
+      return t("errors.urlRequired");
+    }
+    if (field === "events") return t("errors.events");
+    if (field === "description") return t("errors.description", { max: 500 });
+    return t("errors.invalid");
+  }
+  const clientErrors = (v: WebhookFormValues) => toErrors(browserProblems(v), describe);
 
   function update<K extends Field>(field: K, value: WebhookFormValues[K]) {
     const next = { ...values, [field]: value };
@@ -82,19 +113,18 @@ export function WebhookForm({
       await onSubmit({ ...values, url: values.url.trim(), description: values.description.trim() });
     } catch (err) {
       if (err instanceof ApiClientError && (Object.keys(err.fieldErrors).length > 0 || err.formErrors.length > 0)) {
-        const mapped = toFieldErrors(err.fieldErrors, err.formErrors);
-        setErrors(Object.keys(mapped).length > 0 ? mapped : { form: [err.message] });
+        setErrors(toErrors(serverProblems(err), describe));
       } else {
-        setErrors({ form: [errorMessage(err)] });
+        setErrors({ form: [errorMessage(err, { conflict: t("errors.limit") })] });
       }
       focusFirstError(form);
     }
   }
 
   return (
-    <form noValidate onSubmit={submit} className="space-y-6" aria-label="Webhook endpoint">
+    <form noValidate onSubmit={submit} className="space-y-6" aria-label={t("label")}>
       {errors.form ? (
-        <Alert tone="error" title="The endpoint could not be saved">
+        <Alert tone="error" title={t("saveFailed")}>
           <ul className="list-inside list-disc">
             {errors.form.map((m) => (
               <li key={m}>{m}</li>
@@ -103,7 +133,7 @@ export function WebhookForm({
         </Alert>
       ) : null}
       <TextField
-        label="Endpoint URL"
+        label={t("url")}
         name="url"
         inputMode="url"
         autoComplete="url"
@@ -112,14 +142,14 @@ export function WebhookForm({
         value={values.url}
         onChange={(e) => update("url", e.currentTarget.value)}
         error={errors.url}
-        hint="We send an HTTPS POST with a JSON body to this URL for every event you choose below."
+        hint={t("urlHint")}
         required
       />
       <Textarea
-        label="Description (optional)"
+        label={t("description")}
         name="description"
         rows={2}
-        placeholder="e.g. Production order sync"
+        placeholder={t("descriptionPlaceholder")}
         value={values.description}
         onChange={(e) => update("description", e.currentTarget.value)}
         error={errors.description}
@@ -127,8 +157,8 @@ export function WebhookForm({
       />
       <EventCheckboxes value={values.events} onChange={(events) => update("events", events)} error={errors.events} />
       <Toggle
-        label="Enabled"
-        hint={enabledHint ?? "Disabled endpoints receive nothing; their events are kept and can be sent later."}
+        label={t("enabled")}
+        hint={enabledHint ?? t("enabledHint")}
         checked={values.enabled}
         onChange={(on) => update("enabled", on)}
         error={errors.enabled}

@@ -5,6 +5,13 @@ import { getDb } from "@/lib/db";
 import { accounts, partnerships, programs } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 
+// What the demo's people read in the dashboard is stored data, so it is written in both of the
+// product's languages at once (a row has one text, whichever language its reader picks).
+export const DEMO_NAMES = {
+  program: "Acme Summer Sale · Rebajas de verano Acme",
+  apiKey: "Demo key · Clave de demostración",
+} as const;
+
 export const DEMO_ACCOUNTS = {
   advertiser: { email: "advertiser@demo.partnersmy.test", password: "demo-advertiser-2026", accountName: "Acme Outdoor" },
   affiliate: { email: "affiliate@demo.partnersmy.test", password: "demo-affiliate-2026", accountName: "TrailBlog Media" },
@@ -22,10 +29,10 @@ export async function seedDemoData(print: (line: string) => void = console.log):
   const adv = await signUp({ ...DEMO_ACCOUNTS.advertiser, name: "Ada Advertiser", accountKind: "advertiser" });
   const aff = await signUp({ ...DEMO_ACCOUNTS.affiliate, name: "Alex Affiliate", accountKind: "affiliate" });
   const programId = newId("program");
-  await db.insert(programs).values({ id: programId, accountId: adv.account.id, name: "Acme Summer Sale", commissionRate: 12.5 });
+  await db.insert(programs).values({ id: programId, accountId: adv.account.id, name: DEMO_NAMES.program, commissionRate: 12.5 });
   await db.insert(partnerships).values({ id: newId("partnership"), programId, affiliateAccountId: aff.account.id });
-  const advKey = await createApiKey(adv.account.id, { name: "Demo key" });
-  const affKey = await createApiKey(aff.account.id, { name: "Demo key" });
+  const advKey = await createApiKey(adv.account.id, { name: DEMO_NAMES.apiKey });
+  const affKey = await createApiKey(aff.account.id, { name: DEMO_NAMES.apiKey });
 
   print(
     [

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { and, eq, like } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db";
-import { deliveries, endpointNotices } from "@/lib/db/schema";
+import { deliveries, endpointNotices, users } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import { startReceiver, type Receiver } from "@/lib/testing/receiver";
@@ -10,7 +11,7 @@ import { startSmtpSink, type SmtpSink } from "@/lib/testing/smtp";
 import { createTestWebhook, emitTestEvent, getDelivery, getWebhook, useFastDeliverySettings } from "@/lib/testing/webhook-fixtures";
 import { processDelivery, type ProcessResult } from "./delivery";
 import { OPERATIONAL_EVENT_TYPES } from "./events";
-import { checkEndpointHealth, dispatchNotices, listNotices, noticesSettled } from "./notices";
+import { checkEndpointHealth, dispatchNotices, formatUtc, listNotices, noticesSettled } from "./notices";
 import { getWebhook as getWebhookResource, updateWebhook } from "./webhooks";
 
 // Every notice end to end: the state machine (driven with a settable clock, so days pass at
@@ -151,7 +152,7 @@ describe("endpoint notices", () => {
     await deliverNotices(opsId);
     expect(smtp.received).toHaveLength(4);
     const warning = smtp.received[3]!;
-    expect(warning.subject).toMatch(new RegExp(`^Your webhook endpoint .* will be disabled on ${new Date(since + 3 * DAY).toUTCString()}$`));
+    expect(warning.subject).toBe(`Your webhook endpoint ${failingReceiver.url} will be disabled on ${formatUtc(new Date(since + 3 * DAY), "en")}`);
     expect(warning.text).toContain("Last error: Receiver answered HTTP 503");
     expect(opsEvents().at(-1)).toMatchObject({ event: "endpoint.failing", data: { stage: "disabling_soon" } });
     expect((await getWebhook(failingId)).enabled).toBe(true);
@@ -249,5 +250,23 @@ describe("endpoint notices", () => {
     expect(smtp.received).toHaveLength(0);
     expect((await listNotices(accountId))[0]).toMatchObject({ kind: "failing" });
     expect((await listNotices(accountId))[0]!.mailedAt).not.toBeNull();
+  });
+
+  it("mails each user in the language of their profile: Spanish to those who chose it, English to the rest", async () => {
+    const db = await getDb();
+    const spanish = `es-${accountId}@example.test`;
+    await db.insert(users).values({ id: newId("user"), accountId, email: spanish, name: "Lectora", passwordHash: "x", locale: "es" });
+    const { failingId } = await setUp();
+    await deliverAt(failingId, Date.now());
+    await noticesSettled();
+    const byRecipient = new Map(smtp.received.map((m) => [m.to.join(), m]));
+    expect([...byRecipient.keys()].sort()).toEqual([email, spanish].sort());
+    expect(byRecipient.get(email)!.subject).toBe(`Your webhook endpoint ${failingReceiver.url} is failing`);
+    const es = byRecipient.get(spanish)!;
+    expect(es.subject).toBe(`Tu endpoint de webhook ${failingReceiver.url} está fallando`);
+    expect(es.text).toContain("Si todas las entregas siguen fallando durante 3 días");
+    expect(es.text).toContain("Último error: Receiver answered HTTP 500");
+    expect(es.text).toContain(`https://app.partnersmy.test/dashboard/webhooks/${failingId}`);
+    expect(es.text).not.toMatch(/failed every retry|will be disabled/);
   });
 });

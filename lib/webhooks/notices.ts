@@ -7,6 +7,10 @@ import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/singleton";
 import { sendMail } from "@/lib/mail/mail";
+import { createTranslator } from "use-intl/core";
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "@/i18n/locales";
+import en from "@/messages/en.json";
+import es from "@/messages/es.json";
 import {
   decideOnTimer,
   describeDuration,
@@ -52,6 +56,8 @@ export function noticeDetails(url: string, health: EndpointHealth, policy: Endpo
     lastError: health.lastError,
     disabledReason: health.enabled ? null : health.disabledReason,
     disableAfter: describeDuration(policy.disableAfterMs),
+    // The window as a number too, so each mail can word it in its reader's language.
+    disableAfterMs: String(policy.disableAfterMs),
   };
 }
 
@@ -80,28 +86,47 @@ export function noticeEventData(notice: Pick<EndpointNotice, "webhookId" | "kind
   }
 }
 
-/** Subject and text of the mail for a notice. */
-export function noticeMail(notice: Pick<EndpointNotice, "webhookId" | "kind" | "details">, appUrl: string) {
+/**
+ * Subject and text of the mail for a notice, in the recipient's language (users.locale; English
+ * when they never chose one). Times are written out in UTC, the one zone every reader shares.
+ */
+export function noticeMail(notice: Pick<EndpointNotice, "webhookId" | "kind" | "details">, appUrl: string, locale: Locale = DEFAULT_LOCALE) {
   const d = notice.details;
+  const t = createTranslator({ locale, messages: MESSAGES[locale], namespace: "notices" });
   const url = d.url ?? notice.webhookId;
   const page = `${appUrl}/dashboard/webhooks/${notice.webhookId}`;
   // A recovered endpoint's last error is history; the other notices are about it.
-  const lastError = d.lastError && notice.kind !== "recovered" ? `Last error: ${d.lastError}` : null;
-  const when = (iso: string | null | undefined) => (iso ? new Date(iso).toUTCString() : "unknown");
+  const lastError = d.lastError && notice.kind !== "recovered" ? t("lastError", { error: d.lastError }) : null;
+  const when = (iso: string | null | undefined) => (iso ? formatUtc(new Date(iso), locale) : t("unknown"));
+  const window = d.disableAfterMs ? describeWindow(Number(d.disableAfterMs), locale) : (d.disableAfter ?? "");
+  const values = { url, disablesAt: when(d.disablesAt), failingSince: when(d.failingSince), window };
   const subjects: Record<NoticeKind, string> = {
-    failing: `Your webhook endpoint ${url} is failing`,
-    disabling: `Your webhook endpoint ${url} will be disabled on ${when(d.disablesAt)}`,
-    disabled: `Your webhook endpoint ${url} was disabled`,
-    recovered: `Your webhook endpoint ${url} has recovered`,
+    failing: t("failing.subject", values),
+    disabling: t("disabling.subject", values),
+    disabled: t("disabled.subject", values),
+    recovered: t("recovered.subject", values),
   };
   const leads: Record<NoticeKind, string> = {
-    failing: `A delivery to ${url} failed every retry. If every delivery keeps failing for ${d.disableAfter}, the endpoint will be disabled (on ${when(d.disablesAt)}).`,
-    disabling: `Every delivery to ${url} has failed since ${when(d.failingSince)}. Unless one succeeds, the endpoint will be disabled on ${when(d.disablesAt)}.`,
-    disabled: `${url} was disabled: ${d.disabledReason ?? "it kept failing"} New events are kept and will be sent when you re-enable it.`,
-    recovered: `${url} accepted a delivery again; it is no longer failing.`,
+    failing: t("failing.lead", values),
+    disabling: t("disabling.lead", values),
+    disabled: d.disabledReason ? t("disabled.lead", { url, reason: d.disabledReason }) : t("disabled.leadNoReason", { url }),
+    recovered: t("recovered.lead", values),
   };
-  const text = [leads[notice.kind], lastError, `Endpoint: ${page}`].filter(Boolean).join("\n\n");
+  const text = [leads[notice.kind], lastError, t("endpoint", { page })].filter(Boolean).join("\n\n");
   return { subject: subjects[notice.kind], text: `${text}\n` };
+}
+
+const MESSAGES = { en, es } as const;
+
+export function formatUtc(date: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "long", timeZone: "UTC" }).format(date);
+}
+
+/** "3 days", "12 hours", "3 días": the largest unit that divides the window exactly. */
+function describeWindow(ms: number, locale: Locale): string {
+  const units = [["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000], ["second", 1_000]] as const;
+  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? units[3];
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 1 }).format(ms / size);
 }
 
 // --- The clock's part: the "about to be disabled" notice of quiet endpoints -------------------
@@ -211,9 +236,15 @@ async function sendNotice(notice: EndpointNotice): Promise<boolean> {
   const db = await getDb();
   try {
     if (!notice.eventId) await enqueueNoticeEvent(notice);
-    const recipients = await db.select({ email: users.email }).from(users).where(eq(users.accountId, notice.accountId));
-    const mail = noticeMail(notice, getConfig().appUrl);
-    await sendMail({ to: recipients.map((r) => r.email), ...mail });
+    const recipients = await db
+      .select({ email: users.email, locale: users.locale })
+      .from(users)
+      .where(eq(users.accountId, notice.accountId));
+    // One mail per language, each to the users who read that one.
+    for (const locale of LOCALES) {
+      const readers = recipients.filter((r) => (isLocale(r.locale) ? r.locale : DEFAULT_LOCALE) === locale);
+      if (readers.length > 0) await sendMail({ to: readers.map((r) => r.email), ...noticeMail(notice, getConfig().appUrl, locale) });
+    }
     const now = new Date();
     await db
       .update(endpointNotices)

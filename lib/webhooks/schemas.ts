@@ -21,7 +21,8 @@ export const webhookUrl = z
   .max(MAX_URL_LENGTH, `Use a URL of at most ${MAX_URL_LENGTH} characters.`)
   .superRefine((value, ctx) => {
     const problem = describeUrlProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    // `params.reason` names the problem for the dashboard, which words it in the user's language.
+    if (problem) ctx.addIssue({ code: "custom", message: URL_PROBLEMS[problem], params: { reason: problem } });
   });
 
 // Control characters are refused, not dropped: the URL parser deletes tabs and line breaks
@@ -30,17 +31,26 @@ export const webhookUrl = z
 // not to guess at. (Leading and trailing whitespace is trimmed above, as in any form field.)
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-function describeUrlProblem(value: string): string | null {
-  if (CONTROL_CHARACTER.test(value)) return "Remove the control characters (tabs, line breaks) from the URL.";
+export const URL_PROBLEMS = {
+  controlCharacters: "Remove the control characters (tabs, line breaks) from the URL.",
+  notAbsolute: "Enter an absolute URL, e.g. https://example.com/webhooks.",
+  scheme: "The URL must start with https:// or http://.",
+  noHost: "The URL must name a host.",
+  credentials: "Leave credentials out of the URL; verify the signature instead.",
+} as const;
+export type UrlProblem = keyof typeof URL_PROBLEMS;
+
+function describeUrlProblem(value: string): UrlProblem | null {
+  if (CONTROL_CHARACTER.test(value)) return "controlCharacters";
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return "Enter an absolute URL, e.g. https://example.com/webhooks.";
+    return "notAbsolute";
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "The URL must start with https:// or http://.";
-  if (!url.hostname) return "The URL must name a host.";
-  if (url.username || url.password) return "Leave credentials out of the URL; verify the signature instead.";
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "scheme";
+  if (!url.hostname) return "noHost";
+  if (url.username || url.password) return "credentials";
   return null;
 }
 

@@ -1,19 +1,24 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { buttonClasses, PageHeader } from "@/components/ui";
 import { WebhookList } from "@/components/webhooks/webhook-list";
 
-export const metadata: Metadata = { title: "Webhooks" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("nav");
+  return { title: t("webhooks") };
+}
 
-export default function WebhooksPage() {
+export default async function WebhooksPage() {
+  const t = await getTranslations("webhooks.list");
   return (
     <>
       <PageHeader
-        title="Webhooks"
-        description="Endpoints on your servers that receive signed, real-time notifications of conversions and partnerships."
+        title={t("title")}
+        description={t("description")}
         actions={
           <Link href="/dashboard/webhooks/new" className={buttonClasses("primary")}>
-            Add endpoint
+            {t("add")}
           </Link>
         }
       />

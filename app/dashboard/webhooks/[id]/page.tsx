@@ -1,14 +1,19 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { BackLink } from "@/components/webhooks/back-link";
 import { WebhookDetail } from "@/components/webhooks/webhook-detail";
 
-export const metadata: Metadata = { title: "Webhook endpoint" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("webhooks.pages");
+  return { title: t("detail.metaTitle") };
+}
 
 export default async function WebhookPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  const t = await getTranslations("webhooks.pages");
   return (
     <>
-      <BackLink href="/dashboard/webhooks">All endpoints</BackLink>
+      <BackLink href="/dashboard/webhooks">{t("allEndpoints")}</BackLink>
       <WebhookDetail id={id} />
     </>
   );

@@ -1,17 +1,22 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/ui";
 import { BackLink } from "@/components/webhooks/back-link";
 import { CreateWebhook } from "@/components/webhooks/create-webhook";
 
-export const metadata: Metadata = { title: "Add webhook endpoint" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("webhooks.pages");
+  return { title: t("new.metaTitle") };
+}
 
-export default function NewWebhookPage() {
+export default async function NewWebhookPage() {
+  const t = await getTranslations("webhooks.pages");
   return (
     <div className="mx-auto max-w-3xl">
-      <BackLink href="/dashboard/webhooks">All endpoints</BackLink>
+      <BackLink href="/dashboard/webhooks">{t("allEndpoints")}</BackLink>
       <PageHeader
-        title="Add a webhook endpoint"
-        description="Tell us where to send events. You'll get a signing secret to verify that each request really comes from PartnersMy."
+        title={t("new.title")}
+        description={t("new.description")}
       />
       <CreateWebhook />
     </div>
