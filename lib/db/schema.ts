@@ -322,3 +322,24 @@ export const signInFailures = pgTable(
   },
   (t) => [index("sign_in_failures_last_idx").on(t.lastFailedAt)],
 );
+
+// --- CLI listeners -------------------------------------------------------------------------
+
+// A `partnersmy listen` session streaming events (lib/cli/listeners.ts). The stream refreshes
+// last_seen_at at every heartbeat, so any instance can tell which sessions are alive; a session
+// whose stream ended without a goodbye (a crashed instance) stops counting when that goes stale.
+export const cliListeners = pgTable(
+  "cli_listeners",
+  {
+    id: text("id").primaryKey(), // lsn_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    apiKeyId: text("api_key_id").notNull().references(() => apiKeys.id, { onDelete: "cascade" }),
+    // The event types it asked for; null: all.
+    events: text("events").array(),
+    connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("cli_listeners_account_seen_idx").on(t.accountId, t.lastSeenAt)],
+);
+
+export type CliListener = typeof cliListeners.$inferSelect;
