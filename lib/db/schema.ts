@@ -201,6 +201,31 @@ export const events = pgTable(
   (t) => [index("events_created_idx").on(t.createdAt)],
 );
 
+// Who received an event: one row per recipient account (written by the outbox with the event),
+// so an account can list, search and resend its events whether or not an endpoint got them.
+// subject_id (data.id: a conversion, partnership or endpoint) and external_id (a conversion's
+// externalId) are copied out of the body for search. Goes with its event (retention).
+export const accountEvents = pgTable(
+  "account_events",
+  {
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    subjectId: text("subject_id"),
+    externalId: text("external_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    // event_id first: retention deletes events by id, and the cascade finds their rows here.
+    primaryKey({ columns: [t.eventId, t.accountId] }),
+    // GET /api/v1/events: an account's events newest first, keyset-paginated on (created_at, event_id).
+    index("account_events_account_created_idx").on(t.accountId, t.createdAt.desc(), t.eventId.desc()),
+    index("account_events_account_type_created_idx").on(t.accountId, t.eventType, t.createdAt.desc(), t.eventId.desc()),
+    index("account_events_account_subject_idx").on(t.accountId, t.subjectId),
+    index("account_events_account_external_idx").on(t.accountId, t.externalId).where(sql`${t.externalId} is not null`),
+  ],
+);
+
 // One row per (event, endpoint): the unit that is retried, replayed and shown in the log.
 // Its id is also the Standard Webhooks `webhook-id`, so it is stable across retries and replays.
 export const deliveries = pgTable(
@@ -233,7 +258,8 @@ export const deliveries = pgTable(
     // A webhook's log, newest first, keyset-paginated on (created_at, id).
     index("deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc(), t.id.desc()),
     index("deliveries_account_status_idx").on(t.accountId, t.status, t.createdAt),
-    uniqueIndex("deliveries_event_webhook_key").on(t.eventId, t.webhookId),
+    // Not unique: a resend (lib/events) gives an endpoint a new delivery of the same event.
+    index("deliveries_event_webhook_idx").on(t.eventId, t.webhookId),
     // Every pending delivery says when it is due, so finding due work is one ordered index scan.
     check("deliveries_pending_due_check", sql`${t.status} <> 'pending' or ${t.nextAttemptAt} is not null`),
   ],
@@ -292,6 +318,7 @@ export type Conversion = typeof conversions.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookSecret = typeof webhookSecrets.$inferSelect;
 export type Event = typeof events.$inferSelect;
+export type AccountEvent = typeof accountEvents.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type EndpointNotice = typeof endpointNotices.$inferSelect;
