@@ -214,8 +214,12 @@ export const accountEvents = pgTable(
     subjectId: text("subject_id"),
     externalId: text("external_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    // The writing transaction's id: the event stream (lib/cli/event-feed.ts) reads rows in this
+    // order and only below the oldest running transaction, so a late commit is never skipped.
+    txid: bigint("txid", { mode: "number" }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
   },
   (t) => [
+    index("account_events_account_txid_idx").on(t.accountId, t.txid, t.eventId),
     // event_id first: retention deletes events by id, and the cascade finds their rows here.
     primaryKey({ columns: [t.eventId, t.accountId] }),
     // GET /api/v1/events: an account's events newest first, keyset-paginated on (created_at, event_id).

@@ -6,7 +6,8 @@ import { conversionResponse, createConversionInput, rejectConversionInput } from
 import { eventPageResponse, eventWithDeliveriesResponse, listEventsQuery, resendEventInput, resendEventResponse } from "@/lib/events/schemas";
 import { partnershipResponse } from "@/lib/partnerships/schemas";
 import { createProgramInput, listProgramsQuery, programList, programResponse } from "@/lib/programs/schemas";
-import type { EventType } from "@/lib/webhooks/events";
+import { cliListenerList, eventStreamQuery, triggerEventInput, triggerEventResponse } from "@/lib/cli/schemas";
+import { EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
 import {
   createWebhookInput,
   createdWebhookResponse,
@@ -443,7 +444,51 @@ export const ROUTES: RouteDoc[] = [
   },
   ...eventRoutes("/api/v1/events", "apiKey"),
   ...eventRoutes("/api/events", "session"),
+  ...cliRoutes(),
 ];
+
+// `partnersmy listen` / `trigger` (cli/) and the dashboard's listener count.
+function cliRoutes(): RouteDoc[] {
+  return [
+    {
+      method: "GET",
+      path: "/api/v1/events/stream",
+      operationId: "streamEvents",
+      tag: "Server API",
+      summary: "Stream your events live (Server-Sent Events)",
+      description:
+        "`text/event-stream` (not JSON): `event: ready` (data: {listenerId, endsInSeconds}), then per event `id: <evt_…>`, `event: <type>`, `data: <the exact delivery body>`, a `: heartbeat` comment every 15 s, and `event: reconnect` before the server ends the stream (after EVENT_STREAM_MAX_SECONDS, default 240, below Vercel's function maxDuration of 300 s). Resume with `Last-Event-ID` (or `after`): events are read in commit order from the database, so none is lost across a reconnect, a restart or another instance. Errors (bad key, bad query) are JSON before the stream starts. This is what `partnersmy listen` reads.",
+      auth: "apiKey",
+      query: eventStreamQuery,
+      success: { status: 200, description: "The stream (text/event-stream)." },
+    },
+    {
+      method: "POST",
+      path: "/api/v1/events/trigger",
+      operationId: "triggerEvent",
+      tag: "Server API",
+      summary: "Trigger a test event of any type",
+      description:
+        "A realistic event of the given type (the catalogue's sample with fresh ids, you in your role), through the normal event path: stored, streamed to CLI listeners and sent, marked test, to your enabled endpoints subscribed to it. Counted with test sends.",
+      auth: "apiKey",
+      body: triggerEventInput,
+      example: { event: "conversion.approved" },
+      success: { status: 202, description: "The event and the deliveries queued.", schema: triggerEventResponse },
+      errors: { rate_limited: "Too many test events for this account (default 20 a minute); wait for Retry-After seconds." },
+      emits: [...EVENT_TYPES],
+    },
+    {
+      method: "GET",
+      path: "/api/cli-listeners",
+      operationId: "listCliListeners",
+      tag: "Webhooks",
+      summary: "Connected CLI listeners",
+      description: "The account's `partnersmy listen` sessions that sent a heartbeat in the last 45 s.",
+      auth: "session",
+      success: { status: 200, description: "The sessions.", schema: cliListenerList },
+    },
+  ];
+}
 
 // The events API, described once: /api/v1/events (API key) and its dashboard twin /api/events
 // (session) take and answer the same.
