@@ -45,6 +45,8 @@ export interface RouteSpec {
   ok: number;
   /** Mutating and not repeatable (deletes, decisions): callers use a throw-away target. */
   destructive?: boolean;
+  /** Answers text/event-stream that stays open (GET /api/v1/events/stream): read its start only. */
+  stream?: boolean;
 }
 
 export const WEBHOOK_URL = "https://127.0.0.1:9/hooks"; // https (production rules), nothing listens
@@ -109,6 +111,10 @@ export const ROUTES: RouteSpec[] = [
     ok: 200,
     destructive: true,
   },
+  // CLI (partnersmy listen / trigger) and the dashboard's listener count
+  { method: "GET", path: "/api/v1/events/stream", auth: "apiKey", json: false, query: "events=conversion.created", ok: 200, stream: true },
+  { method: "POST", path: "/api/v1/events/trigger", auth: "apiKey", json: true, body: () => ({ event: "conversion.approved" }), ok: 202 },
+  { method: "GET", path: "/api/cli-listeners", auth: "session", json: false, ok: 200 },
   // Public
   { method: "POST", path: "/api/signup", auth: "public", json: true, body: () => exampleSignup(), ok: 201 },
   { method: "GET", path: "/api/health", auth: "public", json: false, ok: 200 },

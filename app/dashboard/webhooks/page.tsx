@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClasses, PageHeader } from "@/components/ui";
+import { CliListenersBadge } from "@/components/cli/cli-listeners";
 import { WebhookList } from "@/components/webhooks/webhook-list";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -17,6 +18,7 @@ export default function WebhooksPage() {
           </Link>
         }
       />
+      <CliListenersBadge />
       <WebhookList />
     </>
   );
