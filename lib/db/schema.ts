@@ -43,6 +43,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     // "Sign out everywhere": sessions that began before this are over (lib/auth/sessions.ts).
     sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true, precision: 3 }),
+    // The language they chose ("en" | "es", i18n/locales.ts); null until they choose one.
+    locale: text("locale"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
