@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui";
 import { apiFetch } from "@/lib/client/api";
 
@@ -10,6 +11,7 @@ interface CliListeners {
 
 /** "1 CLI listener connected": the account's running `partnersmy listen` sessions, refreshed every 10 s. */
 export function CliListenersBadge() {
+  const t = useTranslations("cli");
   const listeners = useQuery({
     queryKey: ["cli-listeners"],
     queryFn: () => apiFetch<CliListeners>("/api/cli-listeners"),
@@ -19,7 +21,7 @@ export function CliListenersBadge() {
   if (count === 0) return null;
   return (
     <p className="mb-4" role="status">
-      <Badge tone="blue">{count === 1 ? "1 CLI listener connected" : `${count} CLI listeners connected`}</Badge>
+      <Badge tone="blue">{t("listeners", { count })}</Badge>
     </p>
   );
 }
