@@ -4,6 +4,8 @@ import { ApiReference } from "@/components/docs/api-reference";
 import { CodeBlock } from "@/components/docs/code-block";
 import { DocsToc, type TocItem } from "@/components/docs/docs-toc";
 import { EventCatalogue } from "@/components/docs/event-catalogue";
+import { CatchUpSection } from "@/components/docs/sections/catch-up";
+import { DevelopLocallySection } from "@/components/docs/sections/develop-locally";
 import { Callout, Code, DocSection, H3, InlineText, List, P, Table } from "@/components/docs/prose";
 import { Brand } from "@/components/shell/brand";
 import { LanguageSwitch } from "@/components/shell/language-switch";
@@ -37,8 +39,10 @@ const TOC: TocItem[] = [
   { id: "disabling", title: "Failing and disabled endpoints" },
   { id: "rotation", title: "Rotating the secret" },
   { id: "replay", title: "Replay and bulk retry" },
+  { id: "catch-up", title: "Catch up on missed events" },
   { id: "idempotency", title: "Idempotency" },
   { id: "endpoint-urls", title: "Endpoint URLs" },
+  { id: "develop-locally", title: "Develop locally" },
   { id: "errors", title: "Errors" },
   { id: "api-reference", title: "API reference" },
 ];
@@ -406,6 +410,8 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
             </List>
           </DocSection>
 
+          <CatchUpSection />
+
           <DocSection id="idempotency" title="Idempotency">
             <H3>Receiving: deduplicate on webhook-id</H3>
             <P>
@@ -458,6 +464,8 @@ res.sendStatus(200);`}
               <li>Redirects are not followed, so a public URL cannot forward us to a private one either.</li>
             </List>
           </DocSection>
+
+          <DevelopLocallySection />
 
           <DocSection id="errors" title="Errors" lead="Every JSON endpoint answers errors with one envelope and a stable code.">
             <CodeBlock

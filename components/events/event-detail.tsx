@@ -117,7 +117,7 @@ function EndpointDeliveries({ eventId, webhookId, deliveries }: { eventId: strin
           {replay.isSuccess ? <Alert tone="success">{t("detail.replayed")}</Alert> : null}
           <ul className="divide-y divide-slate-100">
             {deliveries.map((d) => (
-              <li key={d.id} className="flex flex-wrap items-center gap-3 py-2 text-sm">
+              <li key={d.id} data-delivery-id={d.id} className="flex flex-wrap items-center gap-3 py-2 text-sm">
                 <StatusBadge status={d.status}>{t(`status.${d.status}`)}</StatusBadge>
                 <span className="font-mono text-xs text-slate-700" title={t("detail.deliveryId")}>
                   {d.id}
