@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { buildDeliveryHeaders } from "../lib/webhooks/signing";
+import { formatEventLine } from "./format";
 import { CliError, authHeaders, reach, refusal, type Connection } from "./http";
 
 // `partnersmy listen`: stream the account's events (GET /api/v1/events/stream), sign each with a
@@ -69,7 +70,7 @@ export async function listen(opts: ListenOptions): Promise<number> {
         chain = chain.then(async () => {
           if (!seen.has(id)) {
             seen.add(id);
-            await forward(opts.forwardTo, secret, id, message.event ?? "message", message.data);
+            console.log(await forward(opts.forwardTo, secret, id, message.event ?? "message", message.data));
           }
           lastEventId = id;
         });
@@ -87,19 +88,22 @@ export async function listen(opts: ListenOptions): Promise<number> {
   return 0;
 }
 
-async function forward(url: string, secret: string, eventId: string, type: string, body: string) {
+/**
+ * POST one event to the local URL, signed with the session secret in both schemes like a real
+ * delivery (its webhook-id is the event id); returns the line to print.
+ */
+export async function forward(url: string, secret: string, eventId: string, type: string, body: string): Promise<string> {
   const headers = buildDeliveryHeaders({ deliveryId: eventId, eventType: type, attemptNumber: 1, body, secrets: [secret] });
   const started = performance.now();
-  let status: string;
+  let status: number | { error: string };
   try {
     const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(15_000) });
     await res.arrayBuffer();
-    status = String(res.status);
+    status = res.status;
   } catch (err) {
-    status = `error (${err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)})`;
+    status = { error: err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err) };
   }
-  const ms = Math.round(performance.now() - started);
-  console.log(`${new Date().toISOString()}  ${type.padEnd(20)} ${eventId}  → ${status} in ${ms} ms`);
+  return formatEventLine({ at: new Date(), type, eventId, status, ms: performance.now() - started });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

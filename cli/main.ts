@@ -1,28 +1,23 @@
 import { Command, InvalidArgumentError } from "commander";
 import { listen } from "./listen";
-import { CliError, apiRequest, type Connection } from "./http";
+import { CliError, apiRequest } from "./http";
+import { DEFAULT_BASE_URL, resolveConnection as connection } from "./options";
 
 // `partnersmy listen | trigger <event> | events resend <id>`: see "Develop locally" on /docs.
 
-function connection(opts: { apiKey?: string; baseUrl?: string }): Connection {
-  const apiKey = opts.apiKey ?? process.env.PARTNERSMY_API_KEY;
-  if (!apiKey) throw new CliError("No API key: pass --api-key or set PARTNERSMY_API_KEY (create one in the dashboard under API keys).");
-  const baseUrl = (opts.baseUrl ?? process.env.PARTNERSMY_BASE_URL ?? "http://localhost:3000").replace(/\/+$/, "");
-  return { apiKey, baseUrl };
-}
-
+// --forward-to: an absolute http(s) URL ("localhost:4000" parses as a URL of scheme "localhost:").
 const url = (value: string) => {
-  try {
-    return new URL(value).toString();
-  } catch {
-    throw new InvalidArgumentError("must be an absolute URL, e.g. http://localhost:4000/webhooks");
+  const parsed = URL.canParse(value) ? new URL(value) : null;
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    throw new InvalidArgumentError("must be an absolute http(s) URL, e.g. http://localhost:4000/webhooks");
   }
+  return parsed.toString();
 };
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("partnersmy").description("PartnersMy webhooks on your machine").exitOverride();
   const common = (c: Command) =>
-    c.option("--api-key <key>", "API key (default: $PARTNERSMY_API_KEY)").option("--base-url <url>", "server (default: $PARTNERSMY_BASE_URL or http://localhost:3000)");
+    c.option("--api-key <key>", "API key (default: $PARTNERSMY_API_KEY)").option("--base-url <url>", `server (default: $PARTNERSMY_BASE_URL or ${DEFAULT_BASE_URL})`);
   let code = 0;
 
   common(program.command("listen"))
