@@ -16,7 +16,7 @@ afterEach(() => {
   vi.resetModules();
 });
 
-type Registered = { id: string; triggers: { event?: string }[]; concurrency?: { key: string; limit: number }[] };
+type Registered = { id: string; triggers: { event?: string; expression?: string }[]; concurrency?: { key: string; limit: number }[] };
 
 /** The functions as the serve handler at /api/inngest registers them, in a fresh module graph. */
 async function registeredFunctions(env: Record<string, string> = {}): Promise<Registered[]> {
@@ -46,6 +46,14 @@ describe("deliver-webhook's registered configuration", () => {
       { key: "event.data.accountId", limit: perAccount },
     ]);
     expect([perEndpoint, perAccount]).toEqual([4, 8]); // the documented defaults
+  });
+
+  it("registers a failure handler for its dead runs (rescue-delivery.ts)", async () => {
+    const fns = await registeredFunctions();
+    const failure = fns.find((f) => f.id.endsWith("-deliver-webhook-failure"));
+    expect(failure?.triggers).toEqual([
+      { event: "inngest/function.failed", expression: `event.data.function_id == '${deliverWebhookOf(fns).id}'` },
+    ]);
   });
 
   it("takes the limits from the same settings as the embedded worker", async () => {

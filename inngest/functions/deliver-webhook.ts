@@ -1,6 +1,7 @@
 import { deliveryRequested, inngest } from "@/inngest/client";
 import { deliveryConcurrency } from "@/lib/config";
 import { processDelivery, type ProcessResult } from "@/lib/webhooks/delivery";
+import { rescueDelivery } from "./rescue-delivery";
 
 // The inngest engine: one run per requested delivery. Each attempt is its own step (so a
 // finished attempt is never repeated when the run resumes), the backoff is a durable sleep
@@ -28,6 +29,8 @@ export const deliverWebhook = inngest.createFunction(
       { key: "event.data.webhookId", limit: limits.perEndpoint },
       { key: "event.data.accountId", limit: limits.perAccount },
     ],
+    // A run that dies in error is asked for once more (see rescue-delivery.ts).
+    onFailure: rescueDelivery,
   },
   async ({ event, step, runId }) => {
     const { deliveryId } = event.data;
