@@ -70,6 +70,12 @@ const envSchema = z.object({
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().nonnegative().default(20),
   RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE: z.coerce.number().int().nonnegative().default(60),
   API_KEYS_MAX_PER_ACCOUNT: z.coerce.number().int().positive().max(1000).default(20),
+  // The event stream of `partnersmy listen` (lib/cli/event-stream.ts). It ends itself after
+  // EVENT_STREAM_MAX_SECONDS (the client resumes), which must stay under the route's Vercel
+  // maxDuration (300 s, app/api/v1/events/stream/route.ts).
+  EVENT_STREAM_MAX_SECONDS: z.coerce.number().int().min(5).max(290).default(240),
+  EVENT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).default(15),
+  EVENT_STREAM_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   // Where the client's address comes from (lib/api/client-address.ts).
   TRUST_PROXY_HOPS: z.coerce.number().int().nonnegative().max(10).default(0),
   VERCEL: z.string().optional(),
@@ -140,6 +146,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       apiKeyFailuresPerMinute: e.RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE,
     },
     maxApiKeysPerAccount: e.API_KEYS_MAX_PER_ACCOUNT,
+    eventStream: {
+      maxMs: e.EVENT_STREAM_MAX_SECONDS * 1000,
+      heartbeatMs: e.EVENT_STREAM_HEARTBEAT_SECONDS * 1000,
+      pollMs: e.EVENT_STREAM_POLL_MS,
+    },
     clientAddress: {
       trustProxyHops: e.TRUST_PROXY_HOPS,
       vercel: Boolean(e.VERCEL),

@@ -15,6 +15,7 @@ const PREFIXES = {
   delivery: "dlv",
   attempt: "att",
   notice: "ntc",
+  listener: "lsn",
 } as const;
 
 export type IdKind = keyof typeof PREFIXES;

@@ -6,6 +6,8 @@ import { ApiReference } from "@/components/docs/api-reference";
 import { CodeBlock } from "@/components/docs/code-block";
 import { DocsToc, type TocItem } from "@/components/docs/docs-toc";
 import { EventCatalogue } from "@/components/docs/event-catalogue";
+import { CatchUpSection } from "@/components/docs/sections/catch-up";
+import { DevelopLocallySection } from "@/components/docs/sections/develop-locally";
 import { Callout, Code, DocSection, H3, InlineText, List, P, Table } from "@/components/docs/prose";
 import { Brand } from "@/components/shell/brand";
 import { LanguageSwitch } from "@/components/shell/language-switch";
@@ -39,8 +41,10 @@ const TOC: TocItem[] = [
   { id: "disabling", title: "Failing and disabled endpoints" },
   { id: "rotation", title: "Rotating the secret" },
   { id: "replay", title: "Replay and bulk retry" },
+  { id: "catch-up", title: "Catch up on missed events" },
   { id: "idempotency", title: "Idempotency" },
   { id: "endpoint-urls", title: "Endpoint URLs" },
+  { id: "develop-locally", title: "Develop locally" },
   { id: "errors", title: "Errors" },
   { id: "api-reference", title: "API reference" },
 ];
@@ -115,7 +119,10 @@ export default async function DocsPage() {
     const key = HEADER_KEYS[name];
     return key ? t(`delivery.headers.${key}`) : undefined;
   };
-  const title = (id: string, fallback: string) => (isSectionId(id) ? t(`sections.${id}`) : fallback);
+  // A section with a component of its own is titled in that component's namespace.
+  const [catchUp, developLocally] = [await getTranslations("events.docs"), await getTranslations("cli.docs")];
+  const ownTitles: Record<string, string> = { "catch-up": catchUp("title"), "develop-locally": developLocally("title") };
+  const title = (id: string, fallback: string) => (isSectionId(id) ? t(`sections.${id}`) : (ownTitles[id] ?? fallback));
   const toc = TOC.map((item) => ({ ...item, title: title(item.id, item.title) }));
   const defaults = documentedDefaults();
   const disableAfter = formatWindow(defaults.disableAfterMs, locale);
@@ -362,6 +369,8 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
             </List>
           </DocSection>
 
+          <CatchUpSection />
+
           <DocSection id="idempotency" title={title("idempotency", "Idempotency")}>
             <H3>{t("idempotency.receivingTitle")}</H3>
             <P>{t.rich("idempotency.receiving", rich)}</P>
@@ -396,6 +405,8 @@ res.sendStatus(200);`}
               <li>{t("urls.redirects")}</li>
             </List>
           </DocSection>
+
+          <DevelopLocallySection />
 
           <DocSection id="errors" title={title("errors", "Errors")} lead={t("errors.lead")}>
             <CodeBlock

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 export interface NavItem {
   href: string;
   /** Its name: a key of the `nav` messages (messages/en.json). */
-  label: "overview" | "webhooks" | "apiKeys" | "docs";
+  label: "overview" | "webhooks" | "events" | "apiKeys" | "docs";
   icon: ReactNode;
   /** Exact match only (the overview), else any path under href. */
   exact?: boolean;
@@ -39,6 +39,17 @@ export const NAV_ITEMS: NavItem[] = [
         <path d="M9 7a3 3 0 1 1 4.5 2.6L16 14" />
         <path d="M6.5 11.5 4 16a3 3 0 1 0 5 2h6" />
         <path d="M18 18a3 3 0 1 0-2.4-4.8L12 7" />
+      </svg>
+    ),
+  },
+  {
+    href: "/dashboard/events",
+    label: "events",
+    icon: (
+      <svg {...iconProps}>
+        <path d="M4 6h16M4 12h10M4 18h7" />
+        <circle cx="18" cy="16" r="3" />
+        <path d="m20.2 18.2 1.8 1.8" />
       </svg>
     ),
   },

@@ -85,6 +85,25 @@ async function expectEnvelope(res: APIResponse, status: number) {
   return body as { error: { code: string } };
 }
 
+/**
+ * The stream never ends by itself within a test, so its success is checked by its start: the
+ * documented status, text/event-stream and the `ready` message; its errors are JSON as usual.
+ */
+async function expectEventStream(baseURL: string, url: string, apiKey: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${baseURL}${url}`, { headers: { authorization: `Bearer ${apiKey}` }, signal: abort.signal });
+  try {
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    let text = "";
+    while (!text.includes("\n\n")) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toMatch(/event: ready\ndata: \{"listenerId":"lsn_[0-9a-z]+"/);
+  } finally {
+    abort.abort();
+  }
+}
+
 test.beforeAll(async ({ baseURL, request }) => {
   test.setTimeout(120_000);
   const res = await request.get("/api/openapi.json");
@@ -199,6 +218,10 @@ for (const route of ROUTES) {
     for (const kind of kinds) {
       const creds = kind === "none" ? {} : credentials(route, kind, baseURL!);
       const id = await throwAwayTarget(route);
+      if (route.stream && kind === route.auth) {
+        await expectEventStream(baseURL!, pathFor(route, id), creds.apiKey!);
+        continue;
+      }
       const res = await send(baseURL!, route, pathFor(route, id), creds, bodyOf(route));
       await expectDocumented(route, res, kind === "none" || kind === route.auth ? route.ok : 401);
     }

@@ -15,7 +15,7 @@ export function statusOfCode(code: string): number | undefined {
 }
 
 /** What a path `:id` names, so a test can put an own, a foreign or a made-up one there. */
-export type IdKind = "webhook" | "delivery" | "apiKey" | "program" | "conversion";
+export type IdKind = "webhook" | "delivery" | "apiKey" | "program" | "conversion" | "event";
 
 /** The ids a valid example needs, all owned by one advertiser (and one affiliate who applied). */
 export interface Fixture {
@@ -26,6 +26,8 @@ export interface Fixture {
   apiKeyId: string;
   programId: string;
   conversionId: string;
+  /** An event the advertiser received (the test send's), delivered to `webhookId`. */
+  eventId: string;
 }
 
 export interface RouteSpec {
@@ -45,6 +47,8 @@ export interface RouteSpec {
   ok: number;
   /** Mutating and not repeatable (deletes, decisions): callers use a throw-away target. */
   destructive?: boolean;
+  /** Answers text/event-stream that stays open (GET /api/v1/events/stream): read its start only. */
+  stream?: boolean;
 }
 
 export const WEBHOOK_URL = "https://127.0.0.1:9/hooks"; // https (production rules), nothing listens
@@ -109,6 +113,17 @@ export const ROUTES: RouteSpec[] = [
     ok: 200,
     destructive: true,
   },
+  // Events (catch up on missed events) and their dashboard twins
+  { method: "GET", path: "/api/v1/events", auth: "apiKey", json: false, query: "limit=5&type=conversion.created", ok: 200 },
+  { method: "GET", path: "/api/v1/events/:id", auth: "apiKey", id: "event", json: false, ok: 200 },
+  { method: "POST", path: "/api/v1/events/:id/resend", auth: "apiKey", id: "event", json: true, body: (f) => ({ webhookId: f.webhookId }), ok: 202 },
+  { method: "GET", path: "/api/events", auth: "session", json: false, query: "limit=5", ok: 200 },
+  { method: "GET", path: "/api/events/:id", auth: "session", id: "event", json: false, ok: 200 },
+  { method: "POST", path: "/api/events/:id/resend", auth: "session", id: "event", json: true, body: (f) => ({ webhookId: f.webhookId }), ok: 202 },
+  // CLI (partnersmy listen / trigger) and the dashboard's listener count
+  { method: "GET", path: "/api/v1/events/stream", auth: "apiKey", json: false, query: "events=conversion.created", ok: 200, stream: true },
+  { method: "POST", path: "/api/v1/events/trigger", auth: "apiKey", json: true, body: () => ({ event: "conversion.approved" }), ok: 202 },
+  { method: "GET", path: "/api/cli-listeners", auth: "session", json: false, ok: 200 },
   // Public
   { method: "POST", path: "/api/signup", auth: "public", json: true, body: () => exampleSignup(), ok: 201 },
   { method: "GET", path: "/api/health", auth: "public", json: false, ok: 200 },
@@ -151,6 +166,8 @@ export function idFor(route: RouteSpec, f: Fixture): string | undefined {
       return f.programId;
     case "conversion":
       return f.conversionId;
+    case "event":
+      return f.eventId;
     default:
       return undefined;
   }
@@ -158,7 +175,7 @@ export function idFor(route: RouteSpec, f: Fixture): string | undefined {
 
 /** An id of the right shape that names nothing. */
 export function unknownIdFor(kind: IdKind): string {
-  const prefix = { webhook: "wh", delivery: "dlv", apiKey: "key", program: "prg", conversion: "conv" }[kind];
+  const prefix = { webhook: "wh", delivery: "dlv", apiKey: "key", program: "prg", conversion: "conv", event: "evt" }[kind];
   return `${prefix}_${"0".repeat(20)}`;
 }
 
@@ -223,6 +240,9 @@ export async function buildFixture(advertiser: Caller, affiliate: Caller): Promi
   const test = await advertiser.api.post(`/api/webhooks/${webhookId}/test`);
   expect(test.status(), await test.text()).toBe(202);
   const deliveryId: string = (await test.json()).deliveries[0].id;
+  const log = await advertiser.api.get(`/api/webhooks/${webhookId}/deliveries?limit=1`);
+  expect(log.status(), await log.text()).toBe(200);
+  const eventId: string = (await log.json()).data.find((d: { id: string }) => d.id === deliveryId).eventId;
 
   const key = await advertiser.api.post("/api/api-keys", { data: { name: "spare" } });
   expect(key.status()).toBe(201);
@@ -241,7 +261,7 @@ export async function buildFixture(advertiser: Caller, affiliate: Caller): Promi
   expect(applied.status(), await applied.text()).toBe(201);
 
   const conversionId = await createConversion(advertiser, programId, affiliate.user.accountId);
-  return { advertiser: advertiser.user, affiliate: affiliate.user, webhookId, deliveryId, apiKeyId, programId, conversionId };
+  return { advertiser: advertiser.user, affiliate: affiliate.user, webhookId, deliveryId, apiKeyId, programId, conversionId, eventId };
 }
 
 export async function createConversion(advertiser: Caller, programId: string, affiliateId: string): Promise<string> {

@@ -203,6 +203,35 @@ export const events = pgTable(
   (t) => [index("events_created_idx").on(t.createdAt)],
 );
 
+// Who received an event: one row per recipient account (written by the outbox with the event),
+// so an account can list, search and resend its events whether or not an endpoint got them.
+// subject_id (data.id: a conversion, partnership or endpoint) and external_id (a conversion's
+// externalId) are copied out of the body for search. Goes with its event (retention).
+export const accountEvents = pgTable(
+  "account_events",
+  {
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    subjectId: text("subject_id"),
+    externalId: text("external_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    // The writing transaction's id: the event stream (lib/cli/event-feed.ts) reads rows in this
+    // order and only below the oldest running transaction, so a late commit is never skipped.
+    txid: bigint("txid", { mode: "number" }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
+  },
+  (t) => [
+    index("account_events_account_txid_idx").on(t.accountId, t.txid, t.eventId),
+    // event_id first: retention deletes events by id, and the cascade finds their rows here.
+    primaryKey({ columns: [t.eventId, t.accountId] }),
+    // GET /api/v1/events: an account's events newest first, keyset-paginated on (created_at, event_id).
+    index("account_events_account_created_idx").on(t.accountId, t.createdAt.desc(), t.eventId.desc()),
+    index("account_events_account_type_created_idx").on(t.accountId, t.eventType, t.createdAt.desc(), t.eventId.desc()),
+    index("account_events_account_subject_idx").on(t.accountId, t.subjectId),
+    index("account_events_account_external_idx").on(t.accountId, t.externalId).where(sql`${t.externalId} is not null`),
+  ],
+);
+
 // One row per (event, endpoint): the unit that is retried, replayed and shown in the log.
 // Its id is also the Standard Webhooks `webhook-id`, so it is stable across retries and replays.
 export const deliveries = pgTable(
@@ -245,7 +274,8 @@ export const deliveries = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
-    uniqueIndex("deliveries_event_webhook_key").on(t.eventId, t.webhookId),
+    // Not unique: a resend (lib/events) gives an endpoint a new delivery of the same event.
+    index("deliveries_event_webhook_idx").on(t.eventId, t.webhookId),
     // Every pending delivery says when it is due, so finding due work is one ordered index scan.
     check("deliveries_pending_due_check", sql`${t.status} <> 'pending' or ${t.nextAttemptAt} is not null`),
   ],
@@ -324,6 +354,7 @@ export type Conversion = typeof conversions.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookSecret = typeof webhookSecrets.$inferSelect;
 export type Event = typeof events.$inferSelect;
+export type AccountEvent = typeof accountEvents.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type EndpointNotice = typeof endpointNotices.$inferSelect;
@@ -355,3 +386,24 @@ export const signInFailures = pgTable(
   },
   (t) => [index("sign_in_failures_last_idx").on(t.lastFailedAt)],
 );
+
+// --- CLI listeners -------------------------------------------------------------------------
+
+// A `partnersmy listen` session streaming events (lib/cli/listeners.ts). The stream refreshes
+// last_seen_at at every heartbeat, so any instance can tell which sessions are alive; a session
+// whose stream ended without a goodbye (a crashed instance) stops counting when that goes stale.
+export const cliListeners = pgTable(
+  "cli_listeners",
+  {
+    id: text("id").primaryKey(), // lsn_…
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    apiKeyId: text("api_key_id").notNull().references(() => apiKeys.id, { onDelete: "cascade" }),
+    // The event types it asked for; null: all.
+    events: text("events").array(),
+    connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("cli_listeners_account_seen_idx").on(t.accountId, t.lastSeenAt)],
+);
+
+export type CliListener = typeof cliListeners.$inferSelect;

@@ -15,6 +15,8 @@ import { EVENT_BODY_SCHEMAS, EVENT_CATALOGUE, EVENT_TYPES, buildEventBody, event
 import * as webhookSchemas from "@/lib/webhooks/schemas";
 import { signStandardWebhook, verifySignatureHeader } from "@/lib/webhooks/signing";
 import * as testEvent from "@/lib/webhooks/test-event";
+import * as cliSchemas from "@/lib/cli/schemas";
+import * as eventsSchemas from "@/lib/events/schemas";
 import { buildOpenApiDocument } from "./document";
 import { listEventTypes } from "./event-types";
 import { DELIVERY_HEADER_DOCS, SAMPLE_NEW_SECRET, SAMPLE_SECRET, sampleDelivery } from "./events";
@@ -57,7 +59,7 @@ const filesystemRoutes = routeFiles(API_DIR)
   });
 
 // The exported name of a zod schema the routes table points at, found by identity.
-const SCHEMA_MODULES: Record<string, unknown>[] = [accountSchemas, apiKeySchemas, conversionSchemas, programSchemas, webhookSchemas, testEvent];
+const SCHEMA_MODULES: Record<string, unknown>[] = [accountSchemas, apiKeySchemas, conversionSchemas, programSchemas, webhookSchemas, testEvent, cliSchemas, eventsSchemas];
 function exportName(schema: z.ZodType): string | undefined {
   for (const mod of SCHEMA_MODULES) for (const [name, value] of Object.entries(mod)) if (value === schema) return name;
   return undefined;

@@ -3,9 +3,11 @@ import { signupInput, signupResponse } from "@/lib/accounts/schemas";
 import { apiKeyList, createApiKeyInput, createdApiKeyResponse } from "@/lib/api-keys/schemas";
 import type { ErrorCode } from "@/lib/api/errors";
 import { conversionResponse, createConversionInput, rejectConversionInput } from "@/lib/conversions/schemas";
+import { eventPageResponse, eventWithDeliveriesResponse, listEventsQuery, resendEventInput, resendEventResponse } from "@/lib/events/schemas";
 import { partnershipResponse } from "@/lib/partnerships/schemas";
 import { createProgramInput, listProgramsQuery, programList, programResponse } from "@/lib/programs/schemas";
-import type { EventType } from "@/lib/webhooks/events";
+import { cliListenerList, eventStreamQuery, triggerEventInput, triggerEventResponse } from "@/lib/cli/schemas";
+import { EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
 import {
   createWebhookInput,
   createdWebhookResponse,
@@ -440,4 +442,107 @@ export const ROUTES: RouteDoc[] = [
     },
     emits: ["conversion.rejected"],
   },
+  ...eventRoutes("/api/v1/events", "apiKey"),
+  ...eventRoutes("/api/events", "session"),
+  ...cliRoutes(),
 ];
+
+// `partnersmy listen` / `trigger` (cli/) and the dashboard's listener count.
+function cliRoutes(): RouteDoc[] {
+  return [
+    {
+      method: "GET",
+      path: "/api/v1/events/stream",
+      operationId: "streamEvents",
+      tag: "Server API",
+      summary: "Stream your events live (Server-Sent Events)",
+      description:
+        "`text/event-stream` (not JSON): `event: ready` (data: {listenerId, endsInSeconds}), then per event `id: <evt_…>`, `event: <type>`, `data: <the exact delivery body>`, a `: heartbeat` comment every 15 s, and `event: reconnect` before the server ends the stream (after EVENT_STREAM_MAX_SECONDS, default 240, below Vercel's function maxDuration of 300 s). Resume with `Last-Event-ID` (or `after`): events are read in commit order from the database, so none is lost across a reconnect, a restart or another instance. Errors (bad key, bad query) are JSON before the stream starts. This is what `partnersmy listen` reads.",
+      auth: "apiKey",
+      query: eventStreamQuery,
+      success: { status: 200, description: "The stream (text/event-stream)." },
+    },
+    {
+      method: "POST",
+      path: "/api/v1/events/trigger",
+      operationId: "triggerEvent",
+      tag: "Server API",
+      summary: "Trigger a test event of any type",
+      description:
+        "A realistic event of the given type (the catalogue's sample with fresh ids, you in your role), through the normal event path: stored, streamed to CLI listeners and sent, marked test, to your enabled endpoints subscribed to it. Counted with test sends.",
+      auth: "apiKey",
+      body: triggerEventInput,
+      example: { event: "conversion.approved" },
+      success: { status: 202, description: "The event and the deliveries queued.", schema: triggerEventResponse },
+      errors: { rate_limited: "Too many test events for this account (default 20 a minute); wait for Retry-After seconds." },
+      emits: [...EVENT_TYPES],
+    },
+    {
+      method: "GET",
+      path: "/api/cli-listeners",
+      operationId: "listCliListeners",
+      tag: "Webhooks",
+      summary: "Connected CLI listeners",
+      description: "The account's `partnersmy listen` sessions that sent a heartbeat in the last 45 s.",
+      auth: "session",
+      success: { status: 200, description: "The sessions.", schema: cliListenerList },
+    },
+  ];
+}
+
+// The events API, described once: /api/v1/events (API key) and its dashboard twin /api/events
+// (session) take and answer the same.
+function eventRoutes(base: string, auth: "apiKey" | "session"): RouteDoc[] {
+  const dashboard = auth === "session";
+  // listEvents → listDashboardEvents, as sendTestEvent → sendDashboardTestEvent.
+  const name = (op: string) => (dashboard ? op.replace(/^(list|get|resend)/, "$1Dashboard") : op);
+  const tag = dashboard ? "Deliveries" : "Server API";
+  const twin = dashboard ? ` The dashboard's twin of ${base.replace("/api/", "/api/v1/")}.` : "";
+  const eventId = { id: "Event id (`evt_…`)." };
+  return [
+    {
+      method: "GET",
+      path: base,
+      operationId: name("listEvents"),
+      tag,
+      summary: "List events",
+      description:
+        "The events your account received in the retention window (`WEBHOOK_RETENTION_DAYS`, default 30 days), newest first, whether or not an endpoint got them: each with its payload and how each of your endpoints fared (its newest delivery). Keyset-paginated with `cursor`/`nextCursor`: pages never skip or repeat an event, even while new ones arrive. Filter by `type`, `after`/`before` (created), `deliveryStatus`, or search with `q`." +
+        twin,
+      auth,
+      query: listEventsQuery,
+      success: { status: 200, description: "A page of events.", schema: eventPageResponse },
+    },
+    {
+      method: "GET",
+      path: `${base}/{id}`,
+      operationId: name("getEvent"),
+      tag,
+      summary: "Get an event",
+      description: `The event with its payload and every delivery of it to your endpoints, with their attempts.${twin}`,
+      auth,
+      pathParams: eventId,
+      success: { status: 200, description: "The event.", schema: eventWithDeliveriesResponse },
+      errors: { not_found: "No such event in your account." },
+    },
+    {
+      method: "POST",
+      path: `${base}/{id}/resend`,
+      operationId: name("resendEvent"),
+      tag,
+      summary: "Resend an event",
+      description:
+        "Sends the event again — the same body and event id — as a NEW delivery to `webhookId`, or to every enabled endpoint of yours subscribed to its type now. A new delivery has a new id, so a new `webhook-id` header: a receiver that de-duplicates on webhook-id processes it again (to re-send one delivery with its own webhook-id, replay it instead). Each new delivery is retried like any other." +
+        twin,
+      auth,
+      pathParams: eventId,
+      body: resendEventInput,
+      example: {},
+      success: { status: 202, description: "The new deliveries, queued.", schema: resendEventResponse },
+      errors: {
+        not_found: "No such event in your account, or `webhookId` names no endpoint of yours.",
+        conflict: "`webhookId` is not subscribed to the event's type (any more) or is disabled; or, without it, no enabled endpoint is subscribed to it.",
+      },
+    },
+  ];
+}

@@ -76,7 +76,7 @@ export async function getDelivery(accountId: string, deliveryId: string) {
 }
 
 // All attempts of a page of deliveries in one query.
-async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<Map<string, DeliveryAttempt[]>> {
+export async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<Map<string, DeliveryAttempt[]>> {
   const byDelivery = new Map<string, DeliveryAttempt[]>();
   if (deliveryIds.length === 0) return byDelivery;
   const rows = await db

@@ -1,6 +1,6 @@
 import { and, arrayContains, eq, inArray, ne } from "drizzle-orm";
 import type { Queryable } from "@/lib/db";
-import { deliveries, events, webhooks } from "@/lib/db/schema";
+import { accountEvents, deliveries, events, webhooks } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { buildEventBody, type EventData, type EventType } from "./events";
 
@@ -36,6 +36,11 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
     createdAt: now,
   });
   if (recipients.length === 0) return { eventId, deliveryIds: [] as string[] };
+  // Each recipient's copy of the event, for the events API (lib/events), endpoints or not.
+  const { subjectId, externalId } = searchKeysOf(input.data);
+  await tx.insert(accountEvents).values(
+    recipients.map((accountId) => ({ eventId, accountId, eventType: input.type, subjectId, externalId, createdAt: now })),
+  );
 
   const conditions = [inArray(webhooks.accountId, recipients)];
   if (input.test) conditions.push(eq(webhooks.enabled, true));
@@ -50,20 +55,45 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
     .where(and(...conditions));
   if (targets.length === 0) return { eventId, deliveryIds: [] as string[] };
 
-  const rows = await tx
+  const rows = await enqueueDeliveries(tx, { eventId, type: input.type, test: input.test ?? false }, targets, now);
+  return { eventId, deliveryIds: rows.map((r) => r.id), deliveries: rows };
+}
+
+/**
+ * One new pending delivery (its own id, so its own webhook-id) of a stored event per target
+ * endpoint, due now. enqueueEvent uses it for a new event, and a resend (lib/events) for an
+ * existing one; the caller wakes the engine after its transaction commits.
+ */
+export async function enqueueDeliveries(
+  tx: Queryable,
+  event: { eventId: string; type: string; test: boolean },
+  targets: Array<{ id: string; accountId: string }>,
+  now: Date = new Date(),
+) {
+  if (targets.length === 0) return [];
+  return tx
     .insert(deliveries)
     .values(
       targets.map((w) => ({
         id: newId("delivery"),
         accountId: w.accountId,
         webhookId: w.id,
-        eventId,
-        eventType: input.type,
-        test: input.test ?? false,
+        eventId: event.eventId,
+        eventType: event.type,
+        test: event.test,
         nextAttemptAt: now,
         createdAt: now,
       })),
     )
     .returning({ id: deliveries.id, webhookId: deliveries.webhookId });
-  return { eventId, deliveryIds: rows.map((r) => r.id), deliveries: rows };
+}
+
+// What the events API searches by: data.id (every event has one) and a conversion's externalId.
+function searchKeysOf(data: object): { subjectId: string | null; externalId: string | null } {
+  const id = "id" in data ? data.id : null;
+  const externalId = "externalId" in data ? data.externalId : null;
+  return {
+    subjectId: typeof id === "string" ? id : null,
+    externalId: typeof externalId === "string" ? externalId : null,
+  };
 }

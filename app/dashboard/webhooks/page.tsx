@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { buttonClasses, PageHeader } from "@/components/ui";
+import { CliListenersBadge } from "@/components/cli/cli-listeners";
 import { WebhookList } from "@/components/webhooks/webhook-list";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -22,6 +23,7 @@ export default async function WebhooksPage() {
           </Link>
         }
       />
+      <CliListenersBadge />
       <WebhookList />
     </>
   );
