@@ -141,13 +141,14 @@ export default async function DocsPage() {
   return (
     <div className="min-h-screen bg-white">
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-7xl items-center justify-between gap-4 px-4 sm:px-6">
+        {/* Wraps on a phone: the brand, the language switch and the button do not fit one 390 px row. */}
+        <div className="mx-auto flex min-h-14 max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-2 sm:px-6">
           <div className="flex items-center gap-3">
             <Brand href="/docs" />
             <span className="hidden text-sm text-slate-400 sm:inline">/</span>
             <span className="hidden text-sm font-medium text-slate-700 sm:inline">{t("crumb")}</span>
           </div>
-          <nav className="flex items-center gap-4 text-sm">
+          <nav className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
             <LanguageSwitch />
             <a href="/api/openapi.json" className="hidden font-medium text-slate-600 hover:text-slate-900 sm:inline">
               OpenAPI
