@@ -297,26 +297,6 @@ export const deliveryAttempts = pgTable(
   (t) => [uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.number)],
 );
 
-// Rollups for the dashboard's numbers (lib/webhooks/rollups.ts), per endpoint and UTC hour: the
-// deliveries created in that hour by their current status, and a latency histogram of the attempts
-// started in it ({bucket: count}, log-bucketed: see LATENCY_RELATIVE_ERROR). Kept by statement-level
-// triggers on deliveries and delivery_attempts (migration delivery_log_indexes_and_rollups), so every writer — the attempt
-// recorder of both engines, the outbox, replay, retry-failed, held deliveries, retention — keeps
-// them exact in the same transaction; `npm run rollups:rebuild` recomputes them from raw rows.
-export const webhookHourlyStats = pgTable(
-  "webhook_hourly_stats",
-  {
-    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
-    hour: timestamp("hour", { withTimezone: true }).notNull(),
-    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
-    pending: integer("pending").notNull().default(0),
-    succeeded: integer("succeeded").notNull().default(0),
-    failed: integer("failed").notNull().default(0),
-    latency: jsonb("latency").$type<Record<string, number>>().notNull().default({}),
-  },
-  (t) => [primaryKey({ columns: [t.webhookId, t.hour] })],
-);
-
 export const endpointNoticeKind = pgEnum("endpoint_notice_kind", ["failing", "disabling", "disabled", "recovered"]);
 
 // Outbox of operational notices (lib/webhooks/notices.ts): written in the transaction that changed
@@ -358,7 +338,6 @@ export type AccountEvent = typeof accountEvents.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type EndpointNotice = typeof endpointNotices.$inferSelect;
-export type WebhookHourlyStats = typeof webhookHourlyStats.$inferSelect;
 
 // --- Rate limiting -------------------------------------------------------------------------
 
