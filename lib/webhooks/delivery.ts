@@ -8,6 +8,17 @@ import { log } from "@/lib/log";
 import { recordAttempt } from "./attempt-recorder";
 import { endpointOutcomeKind } from "./endpoint-policy";
 import { noticesSettled } from "./notices";
+import {
+  backOfTheLine,
+  decryptHeaders,
+  deferToSlot,
+  maskHeaders,
+  notBehindInLine,
+  takeSendSlot,
+  THROTTLE_LATE_MS,
+  THROTTLE_MAX_WAIT_MS,
+  type StoredHeaders,
+} from "./endpoint-options";
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
 import { decryptSecret } from "./secrets";
@@ -39,7 +50,17 @@ export type ProcessResult =
   /** Nothing was sent: see `reason`. `nextAttemptAt` tells a caller when to look again. */
   | { status: "skipped"; reason: SkipReason; nextAttemptAt?: string };
 
-export type SkipReason = "not_found" | "not_pending" | "webhook_disabled" | "not_due" | "leased" | "lost_race";
+export type SkipReason =
+  | "not_found"
+  | "not_pending"
+  | "webhook_disabled"
+  | "not_due"
+  | "leased"
+  | "lost_race"
+  /** Throttled endpoint: put back, due at the send slot it holds (`nextAttemptAt`). */
+  | "throttled"
+  /** FIFO endpoint: an earlier delivery to it is still pending; look again at `nextAttemptAt`. */
+  | "behind_earlier";
 
 export interface ProcessOptions {
   /** Who works on it: the embedded worker's id, or `inngest:<runId>`. */
@@ -69,8 +90,15 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const delivery = opts.leased ?? (await takeLease(db, deliveryId, opts.owner, now()));
   if (!delivery) return explainSkip(db, deliveryId, now());
 
+  // Options, consulted only for endpoints that use them: the rate (waits for a send slot).
+  if (delivery.rateLimitPerSecond !== null) {
+    const deferred = await awaitSendSlot(db, delivery, opts.owner, now());
+    if (deferred) return deferred;
+  }
+
   const attemptNumber = delivery.attemptCount + 1;
   const secrets = readSecrets(delivery);
+  const customHeaders = readCustomHeaders(delivery);
   const headers = buildDeliveryHeaders({
     deliveryId: delivery.id,
     eventType: delivery.eventType,
@@ -80,9 +108,11 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   });
   // An unreadable secret is an operator problem (WEBHOOK_SECRET_KEY changed): record it as a
   // failed attempt that sent nothing, visible in the log, instead of crashing on every claim.
-  const result = secrets
-    ? await sendWebhook({ url: delivery.url, headers, body: delivery.body, timeoutMs: config.timeoutMs })
-    : unsentAttempt(now(), UNREADABLE_SECRET);
+  const result = !secrets
+    ? unsentAttempt(now(), UNREADABLE_SECRET)
+    : !customHeaders
+      ? unsentAttempt(now(), UNREADABLE_HEADERS)
+      : await sendWebhook({ url: delivery.url, headers, extraHeaders: customHeaders, body: delivery.body, timeoutMs: config.timeoutMs });
   opts.onSent?.();
 
   const next = decideNextStep({
@@ -96,7 +126,8 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const finishedAt = now();
   const nextAttemptAt = next.kind === "retry" ? new Date(finishedAt.getTime() + next.delayMs) : null;
 
-  const attempt = attemptRow(attemptNumber, result, headers);
+  // The log shows which custom headers went out, never their values.
+  const attempt = attemptRow(attemptNumber, result, delivery.customHeaders ? { ...maskHeaders(delivery.customHeaders), ...headers } : headers);
   const recorded = await recordAttempt(
     {
       deliveryId: delivery.id,
@@ -129,6 +160,39 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
 
 const UNREADABLE_SECRET =
   "Not sent: the endpoint's signing secret could not be decrypted (was WEBHOOK_SECRET_KEY changed?). Rotate the secret with no grace period, then replay.";
+
+const UNREADABLE_HEADERS =
+  "Not sent: the endpoint's custom header values could not be decrypted (was WEBHOOK_SECRET_KEY changed?). Set the headers again, then replay.";
+
+function readCustomHeaders(delivery: LeasedDelivery): Record<string, string> | null {
+  if (!delivery.customHeaders) return {};
+  try {
+    return decryptHeaders(delivery.customHeaders);
+  } catch (err) {
+    log.error("custom header values could not be decrypted", { deliveryId: delivery.id, err });
+    return null;
+  }
+}
+
+/**
+ * A throttled endpoint's send slot (endpoint-options.ts): the one this delivery holds if it is
+ * still good, else the next one free. A slot within THROTTLE_MAX_WAIT_MS is waited for here;
+ * a later one puts the delivery back, due then and holding it. Null: send now.
+ */
+async function awaitSendSlot(db: Db, delivery: LeasedDelivery, owner: string, now: Date): Promise<ProcessResult | null> {
+  const held = delivery.throttledUntil;
+  const slot =
+    held && now.getTime() - held.getTime() <= THROTTLE_LATE_MS
+      ? held
+      : await takeSendSlot(db, delivery.webhookId, delivery.rateLimitPerSecond!, now);
+  const waitMs = slot.getTime() - Date.now();
+  if (waitMs > THROTTLE_MAX_WAIT_MS) {
+    if (!(await deferToSlot(db, delivery.id, owner, slot))) return { status: "skipped", reason: "lost_race" };
+    return { status: "skipped", reason: "throttled", nextAttemptAt: slot.toISOString() };
+  }
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return null;
+}
 
 function readSecrets(delivery: LeasedDelivery): string[] | null {
   try {
@@ -175,6 +239,7 @@ async function takeLease(db: Db, deliveryId: string, owner: string, now: Date): 
         eq(deliveries.status, "pending"),
         lte(deliveries.nextAttemptAt, now),
         or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now), eq(deliveries.lockedBy, owner)),
+        notBehindInLine(),
       ),
     )
     .returning(leasedColumns(now));
@@ -202,6 +267,11 @@ export function leasedColumns(now: Date) {
     budgetStart: deliveries.budgetStart,
     url: webhooks.url,
     body: events.body,
+    // Endpoint options (null/false when unused).
+    customHeaders: webhooks.customHeaders,
+    rateLimitPerSecond: webhooks.rateLimitPerSecond,
+    fifo: webhooks.fifo,
+    throttledUntil: deliveries.throttledUntil,
     // Valid secrets, newest first: the current one and any still in a rotation grace period.
     secrets: sql<string[]>`array(
       select ${webhookSecrets.ciphertext} from ${webhookSecrets}
@@ -221,7 +291,15 @@ export type LeasedDelivery = {
   url: string;
   body: string;
   secrets: string[];
+  customHeaders: StoredHeaders;
+  rateLimitPerSecond: number | null;
+  fifo: boolean;
+  throttledUntil: Date | null;
 };
+
+// How often a delivery behind an earlier one in a FIFO line looks again (the Inngest engine; the
+// embedded worker claims the next one as soon as the one ahead ends).
+export const FIFO_RECHECK_MS = 1000;
 
 async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<ProcessResult> {
   const [d] = await db
@@ -230,6 +308,11 @@ async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<Proce
       nextAttemptAt: deliveries.nextAttemptAt,
       lockedUntil: deliveries.lockedUntil,
       enabled: webhooks.enabled,
+      // FIFO: when the earliest of the pending deliveries ahead of it is next due (null: none ahead).
+      aheadDueAt: sql<string | null>`case when ${webhooks.fifo} then (
+        select min(earlier.next_attempt_at) from deliveries earlier
+        where earlier.webhook_id = ${deliveries.webhookId} and earlier.status = 'pending'
+          and earlier.queue_position < ${deliveries.queuePosition}) end`,
     })
     .from(deliveries)
     .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
@@ -241,6 +324,12 @@ async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<Proce
   if (!d.enabled) return { status: "skipped", reason: "webhook_disabled" };
   if (d.nextAttemptAt && d.nextAttemptAt > now) {
     return { status: "skipped", reason: "not_due", nextAttemptAt: d.nextAttemptAt.toISOString() };
+  }
+  if (d.aheadDueAt !== null) {
+    // Look again when the one ahead is next tried, and at least every FIFO_RECHECK_MS.
+    const ahead = new Date(d.aheadDueAt).getTime();
+    const at = Math.max(ahead, now.getTime() + FIFO_RECHECK_MS);
+    return { status: "skipped", reason: "behind_earlier", nextAttemptAt: new Date(at).toISOString() };
   }
   return { status: "skipped", reason: "leased", nextAttemptAt: d.lockedUntil?.toISOString() };
 }
@@ -265,6 +354,9 @@ export async function requeueDeliveries(db: Queryable, where: SQL): Promise<stri
       lockedUntil: null,
       completedAt: null,
       lastError: null,
+      // To the back of its endpoint's line (FIFO: after what is queued); no send slot held.
+      queuePosition: backOfTheLine,
+      throttledUntil: null,
       updatedAt: now,
     })
     .where(and(where, ne(deliveries.status, "pending")))

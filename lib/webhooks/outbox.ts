@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, inArray, ne } from "drizzle-orm";
+import { and, arrayContains, asc, eq, inArray, isNull, ne, or } from "drizzle-orm";
 import type { Queryable } from "@/lib/db";
 import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -44,11 +44,23 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
   if (input.onlyWebhookId) conditions.push(eq(webhooks.id, input.onlyWebhookId));
   else conditions.push(arrayContains(webhooks.events, [input.type]));
   if (input.exceptWebhookId) conditions.push(ne(webhooks.id, input.exceptWebhookId));
+  // Program filters: an endpoint limited to some programs gets only their events. Events of no
+  // program (endpoint.*) and test sends (their program is made up) go to it whatever its filter.
+  const programId = programOf(input.data);
+  if (programId && !input.test) {
+    conditions.push(or(isNull(webhooks.programIds), arrayContains(webhooks.programIds, [programId]))!);
+  }
   const targets = await tx
-    .select({ id: webhooks.id, accountId: webhooks.accountId })
+    .select({ id: webhooks.id, accountId: webhooks.accountId, fifo: webhooks.fifo })
     .from(webhooks)
     .where(and(...conditions));
   if (targets.length === 0) return { eventId, deliveryIds: [] as string[] };
+  // A FIFO endpoint's line is in queue_position order, taken at insert: hold its row until this
+  // commits, so an event written concurrently for it takes a later place and is seen after ours.
+  const fifo = targets.filter((t) => t.fifo).map((t) => t.id);
+  if (fifo.length > 0) {
+    await tx.select({ id: webhooks.id }).from(webhooks).where(inArray(webhooks.id, fifo)).orderBy(asc(webhooks.id)).for("update");
+  }
 
   const rows = await tx
     .insert(deliveries)
@@ -66,4 +78,9 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
     )
     .returning({ id: deliveries.id, webhookId: deliveries.webhookId });
   return { eventId, deliveryIds: rows.map((r) => r.id), deliveries: rows };
+}
+
+/** The program an event is about, when it is about one (conversion.*, partnership.created). */
+function programOf(data: object): string | null {
+  return "programId" in data && typeof data.programId === "string" ? data.programId : null;
 }

@@ -49,17 +49,122 @@ const eventList = z
   .min(1, "Subscribe to at least one event.")
   .transform((list) => [...new Set(list)]);
 
+// --- Endpoint options (issue 13) ---------------------------------------------------------------
+
+export const MAX_CUSTOM_HEADERS = 20;
+export const MAX_HEADER_NAME_LENGTH = 100;
+export const MAX_HEADER_VALUE_LENGTH = 1024;
+export const MAX_RATE_LIMIT_PER_SECOND = 1000;
+export const MAX_PROGRAM_FILTERS = 100;
+/** What GET/list/PATCH show instead of a custom header's value (values are secrets). */
+export const MASKED_HEADER_VALUE = "********";
+
+// Headers every delivery carries, set by us: a custom header may not replace them (nor the
+// framing headers Node.js sets). Compared lower-cased; `webhook-*` and `x-webhook-*` are ours too.
+export const RESERVED_HEADERS = [
+  "content-type",
+  "content-length",
+  "content-encoding",
+  "transfer-encoding",
+  "user-agent",
+  "host",
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+] as const;
+const RESERVED_HEADER_PREFIXES = ["webhook-", "x-webhook-"] as const;
+
+/** Why a custom header name may not be used, or null. */
+export function reservedHeaderProblem(name: string): string | null {
+  const lower = name.toLowerCase();
+  if ((RESERVED_HEADERS as readonly string[]).includes(lower) || RESERVED_HEADER_PREFIXES.some((p) => lower.startsWith(p))) {
+    return `The header ${name} is set by PartnersMy on every delivery and cannot be overridden.`;
+  }
+  return null;
+}
+
+// RFC 9110 token characters; a value is visible ASCII, spaces and tabs (never CR, LF or NUL).
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+/** `headers` on create: name → value. On PATCH a value may be null: keep the stored one. */
+function headerMap<V extends z.ZodType<string | null>>(value: V) {
+  return z
+    .record(z.string(), value, "headers must be an object of header name → value.")
+    .superRefine((headers, ctx) => {
+      const names = Object.keys(headers);
+      if (names.length > MAX_CUSTOM_HEADERS) {
+        ctx.addIssue({ code: "custom", message: `Use at most ${MAX_CUSTOM_HEADERS} custom headers.` });
+      }
+      const seen = new Set<string>();
+      for (const name of names) {
+        const problem =
+          name.length === 0 || name.length > MAX_HEADER_NAME_LENGTH
+            ? `A header name has 1 to ${MAX_HEADER_NAME_LENGTH} characters.`
+            : !HEADER_NAME.test(name)
+              ? `The header name ${JSON.stringify(name)} may only contain letters, digits and ! # $ % & ' * + - . ^ _ \` | ~.`
+              : (reservedHeaderProblem(name) ??
+                (seen.has(name.toLowerCase()) ? `The header ${name} is given twice (names are case-insensitive).` : null));
+        seen.add(name.toLowerCase());
+        if (problem) {
+          ctx.addIssue({ code: "custom", message: problem, path: [name] });
+          continue;
+        }
+        const v = headers[name];
+        if (typeof v !== "string") continue;
+        if (v.length > MAX_HEADER_VALUE_LENGTH) {
+          ctx.addIssue({ code: "custom", message: `Keep the value of ${name} under ${MAX_HEADER_VALUE_LENGTH} characters.`, path: [name] });
+        } else if (!HEADER_VALUE.test(v)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `The value of ${name} may only contain printable ASCII characters (no line breaks).`,
+            path: [name],
+          });
+        } else if (v.trim() === "") {
+          ctx.addIssue({ code: "custom", message: `Give ${name} a value.`, path: [name] });
+        }
+      }
+    });
+}
+
+const headerValue = z.string(`A header value must be a string.`);
+
+export const rateLimitPerSecond = z
+  .number("rateLimitPerSecond must be a number of deliveries per second, or null for no limit.")
+  .int("rateLimitPerSecond must be a whole number.")
+  .min(1, "rateLimitPerSecond must be at least 1 (or null for no limit).")
+  .max(MAX_RATE_LIMIT_PER_SECOND, `rateLimitPerSecond can be at most ${MAX_RATE_LIMIT_PER_SECOND}.`)
+  .nullable();
+
+const programIdList = z
+  .array(z.string().min(1, "A program id cannot be empty.").max(100), "programIds must be a list of program ids, or null for all.")
+  .min(1, "Give at least one program id, or null for every program.")
+  .max(MAX_PROGRAM_FILTERS, `Filter on at most ${MAX_PROGRAM_FILTERS} programs.`)
+  .transform((list) => [...new Set(list)])
+  .nullable();
+
 const webhookFields = {
   url: webhookUrl,
   events: eventList,
   description: z.string().trim().max(500, "Keep the description under 500 characters."),
   enabled: z.boolean(),
+  headers: headerMap(headerValue),
+  rateLimitPerSecond,
+  fifo: z.boolean("fifo must be true or false."),
+  programIds: programIdList,
 };
 
 export const createWebhookInput = z.strictObject({
   ...webhookFields,
   description: webhookFields.description.default(""),
   enabled: webhookFields.enabled.default(true),
+  headers: webhookFields.headers.default({}),
+  rateLimitPerSecond: webhookFields.rateLimitPerSecond.default(null),
+  fifo: webhookFields.fifo.default(false),
+  programIds: webhookFields.programIds.default(null),
 });
 export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
 
@@ -74,6 +179,8 @@ export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
 export const updateWebhookInput = z
   .strictObject({
     ...z.strictObject(webhookFields).partial().shape,
+    // The whole set of custom headers: a name left out is removed; a null value keeps the stored one.
+    headers: headerMap(headerValue.nullable()).optional(),
     discardHeld: z.boolean().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), "Change at least one field.")
@@ -167,6 +274,22 @@ export const webhookResponse = z
     previousSecretExpiresAt: timestamp
       .nullable()
       .meta({ description: "Until then the previous secret still signs deliveries too." }),
+    headers: z.record(z.string(), z.string()).meta({
+      description: `Custom headers sent with every delivery. Values are shown as "${MASKED_HEADER_VALUE}" except in the create response.`,
+    }),
+    rateLimitPerSecond: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "At most this many deliveries per second to this endpoint (across every worker); null: no limit. Deliveries over the rate wait." }),
+    fifo: z.boolean().meta({
+      description:
+        "Ordered delivery: one delivery at a time, in event order. A delivery waits while an earlier one is pending (retries included); one that fails for good lets the next go.",
+    }),
+    programIds: z
+      .array(prefixedId("prg"))
+      .nullable()
+      .meta({ description: "Only events of these programs are delivered (operational endpoint.* events always are); null: every program." }),
     heldDeliveries: z
       .number()
       .int()

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { getConfig } from "@/lib/config";
 import type { Delivery, DeliveryAttempt, Webhook } from "@/lib/db/schema";
 import { disablesAt } from "./endpoint-policy";
+import { maskHeaders } from "./endpoint-options";
 import { isEventType } from "./events";
 import type { deliveryAttemptResponse, deliveryResponse, webhookResponse } from "./schemas";
 
@@ -36,6 +37,11 @@ export function serializeWebhook(webhook: Webhook, extras: WebhookExtras): Seria
     updatedAt: webhook.updatedAt,
     secretRotatedAt: webhook.secretRotatedAt,
     previousSecretExpiresAt: extras.previousSecretExpiresAt,
+    // Options: header values are secrets, shown by name only.
+    headers: maskHeaders(webhook.customHeaders),
+    rateLimitPerSecond: webhook.rateLimitPerSecond,
+    fifo: webhook.fifo,
+    programIds: webhook.programIds,
     ...(extras.heldDeliveries === undefined ? {} : { heldDeliveries: extras.heldDeliveries }),
   };
 }
