@@ -49,7 +49,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"]],
-  use: { baseURL, trace: "retain-on-failure", screenshot: "only-on-failure", launchOptions },
+  // locale: the specs read English, so Chromium asks for it (Accept-Language: en-US) whatever the
+  // machine's language; the Spanish specs set their own.
+  use: { baseURL, locale: "en-US", trace: "retain-on-failure", screenshot: "only-on-failure", launchOptions },
   projects: [
     { name: "api", testDir: "e2e/api" },
     { name: "dashboard", testDir: "e2e/dashboard", use: { viewport: { width: 1280, height: 800 } } },

@@ -59,7 +59,7 @@ try {
   );
   await supervisor.start();
   const t0 = performance.now();
-  await emitStream({ accountIds, total: EVENTS, ratePerS: 1000, prefix: `conv_chaos_${randomString(6)}_` });
+  await emitStream({ accountIds, total: EVENTS, ratePerS: 1000, prefix: randomString(8) });
 
   // Phase 1: under chaos, every delivery runs its schedule to the end.
   const settled = await waitUntil(async () => (await deliveryStatusCounts(accountIds)).pending === 0, 150_000);

@@ -12,7 +12,7 @@ import { getDb } from "@/lib/db";
 import { accounts, deliveries, events, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
-import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
+import { EVENT_CATALOGUE, EventDataMismatchError } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { encryptSecret } from "@/lib/webhooks/secrets";
 import type { Chaos, ReceiverCommand, ReceiverReport } from "./protocol";
@@ -213,9 +213,17 @@ export async function createEndpoints(n: number, receiverUrl: string, secret: st
 }
 
 /**
+ * The stream's i-th conversion id: `conv_` + the run's 8-character prefix + i in base36, padded
+ * to the 20 characters of a real id (enqueueEvent checks data against the event's schema).
+ */
+export function streamEventId(prefix: string, i: number): string {
+  return `conv_${prefix}${i.toString(36).padStart(12, "0")}`;
+}
+
+/**
  * Emit `total` conversion.created events through the real outbox, round-robin over the
  * accounts, at `ratePerS`, `batch` events per transaction, waking the engine after each commit.
- * Each event's data.id is unique (`<prefix><i>`), so the receiver can tell events apart. Survives
+ * Each event's data.id is unique (streamEventId), so the receiver can tell events apart. Survives
  * the database going away: a batch whose commit is in doubt is looked up before it is re-sent,
  * so no event is written twice.
  */
@@ -258,7 +266,7 @@ export async function emitStream(opts: {
             for (let i = from; i < to; i++) {
               const { deliveryIds } = await enqueueEvent(tx, {
                 type: "conversion.created",
-                data: { ...sample, id: `${opts.prefix}${i}` },
+                data: { ...sample, id: streamEventId(opts.prefix, i) },
                 recipientAccountIds: [opts.accountIds[i % opts.accountIds.length]!],
               });
               out.push(...deliveryIds);
@@ -269,6 +277,8 @@ export async function emitStream(opts: {
           opts.onBatch?.((emitted += to - from));
           break;
         } catch (err) {
+          // A producer bug is not an outage: retrying it would hang the scenario until CI's limit.
+          if (err instanceof EventDataMismatchError) throw err;
           opts.onError?.(err);
           retries++;
           await sleep(200);
@@ -277,7 +287,7 @@ export async function emitStream(opts: {
             const [row] = await db
               .select({ id: events.id })
               .from(events)
-              .where(sql`${events.body} like ${`%"id":"${opts.prefix}${from}"%`}`)
+              .where(sql`${events.body} like ${`%"id":"${streamEventId(opts.prefix, from)}"%`}`)
               .limit(1);
             if (row) {
               opts.onBatch?.((emitted += to - from));

@@ -147,7 +147,7 @@ export async function runStreamScenario(opts: StreamOptions): Promise<Promises> 
   const t0 = performance.now();
   try {
     await supervisor.start();
-    const prefix = `conv_rel_${randomString(6)}_`;
+    const prefix = randomString(8);
     const disrupted: Record<string, number | null>[] = [];
     const windows: [number, number][] = [];
     let emittedSoFar = 0;

@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { AuthError, CredentialsSignin } from "next-auth";
+import { getTranslations } from "next-intl/server";
 import { signIn } from "@/auth";
 import { ApiError } from "@/lib/api/errors";
 import { clientIp, limitSignIn } from "@/lib/api/rate-limit";
@@ -13,12 +14,13 @@ export type SignInResult = { error: string } | undefined;
 // redirects (the redirect is thrown, so it must not be caught); on failure it returns why.
 export async function signInWithPassword(input: { email: string; password: string; callbackUrl?: string | null }): Promise<SignInResult> {
   const email = input.email.trim();
-  if (!email || !input.password) return { error: "Enter your email and password." };
+  const t = await getTranslations("auth.errors");
+  if (!email || !input.password) return { error: t("missingCredentials") };
   // The same per-email-and-address limit as POST /api/auth/callback/credentials.
   try {
     await limitSignIn(email, clientIp(await headers()));
   } catch (err) {
-    if (err instanceof ApiError && err.code === "rate_limited") return { error: err.message };
+    if (err instanceof ApiError && err.code === "rate_limited") return { error: t("rateLimited") };
     throw err;
   }
   try {
@@ -28,8 +30,8 @@ export async function signInWithPassword(input: { email: string; password: strin
       redirectTo: safeCallbackPath(input.callbackUrl),
     });
   } catch (err) {
-    if (err instanceof CredentialsSignin) return { error: "That email and password don't match an account. Check them and try again." };
-    if (err instanceof AuthError) return { error: "We couldn't sign you in right now. Please try again in a moment." };
+    if (err instanceof CredentialsSignin) return { error: t("wrongCredentials") };
+    if (err instanceof AuthError) return { error: t("signInUnavailable") };
     throw err;
   }
   return undefined;

@@ -6,6 +6,7 @@ import { DocsToc, type TocItem } from "@/components/docs/docs-toc";
 import { EventCatalogue } from "@/components/docs/event-catalogue";
 import { Callout, Code, DocSection, H3, InlineText, List, P, Table } from "@/components/docs/prose";
 import { Brand } from "@/components/shell/brand";
+import { LanguageSwitch } from "@/components/shell/language-switch";
 import { VerifySignatures } from "@/components/webhooks/verify-signatures";
 import { ERROR_STATUS } from "@/lib/api/errors";
 import { ERROR_CODES, ERROR_DESCRIPTIONS } from "@/lib/openapi/errors";
@@ -84,6 +85,7 @@ export default function DocsPage() {
             <span className="hidden text-sm font-medium text-slate-700 sm:inline">Docs</span>
           </div>
           <nav className="flex items-center gap-4 text-sm">
+            <LanguageSwitch />
             <a href="/api/openapi.json" className="font-medium text-slate-600 hover:text-slate-900">
               OpenAPI
             </a>

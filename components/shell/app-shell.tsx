@@ -2,10 +2,12 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useEffect, useState, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Brand } from "./brand";
+import { LanguageSwitch } from "./language-switch";
 import { isActive, NAV_ITEMS } from "./nav-items";
 import { SignOutButton } from "./sign-out-button";
 
@@ -25,6 +27,7 @@ export interface ShellIdentity {
 export function AppShell({ identity, children }: { identity: ShellIdentity; children: ReactNode }) {
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
+  const t = useTranslations("shell");
 
   useEffect(() => setMenuOpen(false), [pathname]);
   useEffect(() => {
@@ -40,7 +43,7 @@ export function AppShell({ identity, children }: { identity: ShellIdentity; chil
         href="#main"
         className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow"
       >
-        Skip to content
+        {t("skipToContent")}
       </a>
 
       {/* Small screens: top bar + dropdown menu */}
@@ -57,12 +60,12 @@ export function AppShell({ identity, children }: { identity: ShellIdentity; chil
             <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" className="h-5 w-5">
               {menuOpen ? <path d="M6 6l12 12M18 6 6 18" /> : <path d="M4 7h16M4 12h16M4 17h16" />}
             </svg>
-            Menu
+            {t("menu")}
           </button>
         </div>
         {menuOpen ? (
           <div id="mobile-menu" className="max-h-[calc(100dvh-3.5rem-1px)] overflow-y-auto overscroll-contain border-t border-slate-200 px-4 pb-4 pt-3">
-            <Navigation pathname={pathname} label="Main (mobile)" />
+            <Navigation pathname={pathname} label={t("mainNavMobile")} />
             <AccountPanel identity={identity} className="mt-4" />
           </div>
         ) : null}
@@ -75,7 +78,7 @@ export function AppShell({ identity, children }: { identity: ShellIdentity; chil
             <Brand />
           </div>
           <div className="flex flex-1 flex-col justify-between gap-4 overflow-y-auto px-3 pb-4">
-            <Navigation pathname={pathname} label="Main" />
+            <Navigation pathname={pathname} label={t("mainNav")} />
             <AccountPanel identity={identity} />
           </div>
         </div>
@@ -89,6 +92,7 @@ export function AppShell({ identity, children }: { identity: ShellIdentity; chil
 }
 
 function Navigation({ pathname, label }: { pathname: string; label: string }) {
+  const t = useTranslations("nav");
   return (
     <nav aria-label={label}>
       <ul className="space-y-1">
@@ -106,7 +110,7 @@ function Navigation({ pathname, label }: { pathname: string; label: string }) {
                 )}
               >
                 {item.icon}
-                {item.label}
+                {t(item.label)}
               </Link>
             </li>
           );
@@ -117,19 +121,21 @@ function Navigation({ pathname, label }: { pathname: string; label: string }) {
 }
 
 function AccountPanel({ identity, className }: { identity: ShellIdentity; className?: string }) {
+  const t = useTranslations("shell");
   return (
-    <section aria-label="Your account" className={cn("rounded-lg border border-slate-200 bg-slate-50 p-3", className)}>
+    <section aria-label={t("yourAccount")} className={cn("rounded-lg border border-slate-200 bg-slate-50 p-3", className)}>
       <div className="flex items-center justify-between gap-2">
         <p className="truncate text-sm font-semibold text-slate-900" data-testid="account-name">
           {identity.accountName}
         </p>
         <Badge tone={identity.accountKind === "advertiser" ? "blue" : "green"}>
-          {identity.accountKind === "advertiser" ? "Advertiser" : "Affiliate"}
+          {t(`accountKind.${identity.accountKind}`)}
         </Badge>
       </div>
       <p className="mt-1 truncate text-xs text-slate-600" title={identity.email}>
         {identity.email}
       </p>
+      <LanguageSwitch className="mt-3" />
       <SignOutButton className="mt-3 w-full" />
     </section>
   );

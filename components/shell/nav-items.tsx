@@ -2,7 +2,8 @@ import type { ReactNode } from "react";
 
 export interface NavItem {
   href: string;
-  label: string;
+  /** Its name: a key of the `nav` messages (messages/en.json). */
+  label: "overview" | "webhooks" | "apiKeys" | "docs";
   icon: ReactNode;
   /** Exact match only (the overview), else any path under href. */
   exact?: boolean;
@@ -22,7 +23,7 @@ const iconProps = {
 export const NAV_ITEMS: NavItem[] = [
   {
     href: "/dashboard",
-    label: "Overview",
+    label: "overview",
     exact: true,
     icon: (
       <svg {...iconProps}>
@@ -32,7 +33,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   {
     href: "/dashboard/webhooks",
-    label: "Webhooks",
+    label: "webhooks",
     icon: (
       <svg {...iconProps}>
         <path d="M9 7a3 3 0 1 1 4.5 2.6L16 14" />
@@ -43,7 +44,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   {
     href: "/dashboard/api-keys",
-    label: "API keys",
+    label: "apiKeys",
     icon: (
       <svg {...iconProps}>
         <circle cx="8" cy="15" r="4" />
@@ -53,7 +54,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   {
     href: "/dashboard/docs",
-    label: "Docs",
+    label: "docs",
     icon: (
       <svg {...iconProps}>
         <path d="M6 3h9l4 4v14H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Z" />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useFormStatus } from "react-dom";
 import { Button } from "@/components/ui/button";
 import { signOutAction, signOutEverywhereAction } from "./sign-out";
@@ -14,18 +15,20 @@ function SubmitButton({ className, label }: { className?: string; label: string 
 }
 
 export function SignOutButton({ className }: { className?: string }) {
+  const t = useTranslations("shell");
   return (
     <form action={signOutAction}>
-      <SubmitButton className={className} label="Sign out" />
+      <SubmitButton className={className} label={t("signOut")} />
     </form>
   );
 }
 
 /** Ends the sessions in every browser this user signed in with (e.g. a lost laptop). */
 export function SignOutEverywhereButton({ className }: { className?: string }) {
+  const t = useTranslations("shell");
   return (
     <form action={signOutEverywhereAction}>
-      <SubmitButton className={className} label="Sign out everywhere" />
+      <SubmitButton className={className} label={t("signOutEverywhere")} />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/lib/db";
 import { createLog, log } from "@/lib/log";
 import { errorResponse } from "./errors";
@@ -8,6 +8,9 @@ import { errorResponse } from "./errors";
 // the SQL and the database's error, never the values bound to the query (issue 10, item 4:
 // the log carried the client's dates, and would carry emails or URLs the same way).
 
+// Starting the database (PGlite runs every migration) is set-up, under the hook's longer timeout:
+// inside the test it ran out of the test's 60 s on a loaded CI machine.
+beforeAll(() => getDb());
 afterAll(closeDb);
 
 describe("the log line of a failed query", () => {

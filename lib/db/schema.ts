@@ -44,6 +44,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     // "Sign out everywhere": sessions that began before this are over (lib/auth/sessions.ts).
     sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true, precision: 3 }),
+    // The language they chose ("en" | "es", i18n/locales.ts); null until they choose one.
+    locale: text("locale"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
@@ -170,11 +172,14 @@ export const webhooks = pgTable(
     secretRotatedAt: timestamp("secret_rotated_at", { withTimezone: true }),
     // Endpoint options (lib/webhooks/endpoint-options.ts). Custom headers: name → value encrypted
     // like signing secrets (null: none). At most `rate_limit_per_second` sends per second (null:
-    // unlimited), spaced by the shared next-slot time `next_send_at`. FIFO: one delivery at a time,
-    // in queue_position order. program_ids: only events of these programs (null: every program).
+    // unlimited): `next_send_at` is the earliest time the next send may start, shared by every
+    // process; `throttle_queue_until` spreads the deliveries put back to wait over later times.
+    // FIFO: one delivery at a time, in queue_position order. program_ids: only events of these
+    // programs (null: every program).
     customHeaders: jsonb("custom_headers").$type<Record<string, string>>(),
     rateLimitPerSecond: integer("rate_limit_per_second"),
     nextSendAt: timestamp("next_send_at", { withTimezone: true }),
+    throttleQueueUntil: timestamp("throttle_queue_until", { withTimezone: true }),
     fifo: boolean("fifo").notNull().default(false),
     programIds: text("program_ids").array(),
     createdAt: createdAt(),
@@ -244,7 +249,7 @@ export const deliveries = pgTable(
     queuePosition: bigint("queue_position", { mode: "number" })
       .notNull()
       .default(sql`nextval('deliveries_queue_seq')`),
-    // A throttled endpoint's send slot held by this delivery (it is due then); null: none held.
+    // Set while the delivery waits for its throttled endpoint's rate (the log says why it waits).
     throttledUntil: timestamp("throttled_until", { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -11,12 +11,10 @@ import { noticesSettled } from "./notices";
 import {
   backOfTheLine,
   decryptHeaders,
-  deferToSlot,
+  deferForRate,
   maskHeaders,
   notBehindInLine,
-  takeSendSlot,
-  THROTTLE_LATE_MS,
-  THROTTLE_MAX_WAIT_MS,
+  takeSendTurn,
   type StoredHeaders,
 } from "./endpoint-options";
 import { decideNextStep } from "./retry-policy";
@@ -90,9 +88,9 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const delivery = opts.leased ?? (await takeLease(db, deliveryId, opts.owner, now()));
   if (!delivery) return explainSkip(db, deliveryId, now());
 
-  // Options, consulted only for endpoints that use them: the rate (waits for a send slot).
+  // Options, consulted only for endpoints that use them: the rate (waits for its turn to send).
   if (delivery.rateLimitPerSecond !== null) {
-    const deferred = await awaitSendSlot(db, delivery, opts.owner, now());
+    const deferred = await awaitSendTurn(db, delivery, opts.owner, now());
     if (deferred) return deferred;
   }
 
@@ -175,22 +173,20 @@ function readCustomHeaders(delivery: LeasedDelivery): Record<string, string> | n
 }
 
 /**
- * A throttled endpoint's send slot (endpoint-options.ts): the one this delivery holds if it is
- * still good, else the next one free. A slot within THROTTLE_MAX_WAIT_MS is waited for here;
- * a later one puts the delivery back, due then and holding it. Null: send now.
+ * A throttled endpoint's turn (endpoint-options.ts): a turn within THROTTLE_MAX_WAIT_MS is waited
+ * for here; otherwise the delivery is put back, due about when its turn comes. Null: send now.
  */
-async function awaitSendSlot(db: Db, delivery: LeasedDelivery, owner: string, now: Date): Promise<ProcessResult | null> {
-  const held = delivery.throttledUntil;
-  const slot =
-    held && now.getTime() - held.getTime() <= THROTTLE_LATE_MS
-      ? held
-      : await takeSendSlot(db, delivery.webhookId, delivery.rateLimitPerSecond!, now);
-  const waitMs = slot.getTime() - Date.now();
-  if (waitMs > THROTTLE_MAX_WAIT_MS) {
-    if (!(await deferToSlot(db, delivery.id, owner, slot))) return { status: "skipped", reason: "lost_race" };
-    return { status: "skipped", reason: "throttled", nextAttemptAt: slot.toISOString() };
+async function awaitSendTurn(db: Db, delivery: LeasedDelivery, owner: string, now: Date): Promise<ProcessResult | null> {
+  const rate = delivery.rateLimitPerSecond!;
+  const turn = await takeSendTurn(db, delivery.webhookId, rate, now);
+  if (!turn) {
+    const dueAt = await deferForRate(db, delivery, owner, rate, now);
+    if (!dueAt) return { status: "skipped", reason: "lost_race" };
+    return { status: "skipped", reason: "throttled", nextAttemptAt: dueAt.toISOString() };
   }
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  // +1: a timer may fire within the millisecond before; the turn is a lower bound.
+  const waitMs = turn.getTime() - Date.now() + 1;
+  if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
   return null;
 }
 
@@ -271,7 +267,6 @@ export function leasedColumns(now: Date) {
     customHeaders: webhooks.customHeaders,
     rateLimitPerSecond: webhooks.rateLimitPerSecond,
     fifo: webhooks.fifo,
-    throttledUntil: deliveries.throttledUntil,
     // Valid secrets, newest first: the current one and any still in a rotation grace period.
     secrets: sql<string[]>`array(
       select ${webhookSecrets.ciphertext} from ${webhookSecrets}
@@ -294,7 +289,6 @@ export type LeasedDelivery = {
   customHeaders: StoredHeaders;
   rateLimitPerSecond: number | null;
   fifo: boolean;
-  throttledUntil: Date | null;
 };
 
 // How often a delivery behind an earlier one in a FIFO line looks again (the Inngest engine; the
@@ -344,6 +338,18 @@ async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<Proce
  */
 export async function requeueDeliveries(db: Queryable, where: SQL): Promise<string[]> {
   const now = new Date();
+  // New places at the back of their lines, taken in their old order (a FIFO endpoint's retried
+  // deliveries keep their event order among themselves).
+  const finished = db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(where, ne(deliveries.status, "pending")))
+    .orderBy(deliveries.queuePosition)
+    .as("finished");
+  const line = db
+    .select({ id: finished.id, position: sql<number>`${backOfTheLine}`.as("position") })
+    .from(finished)
+    .as("line");
   const rows = await db
     .update(deliveries)
     .set({
@@ -355,11 +361,12 @@ export async function requeueDeliveries(db: Queryable, where: SQL): Promise<stri
       completedAt: null,
       lastError: null,
       // To the back of its endpoint's line (FIFO: after what is queued); no send slot held.
-      queuePosition: backOfTheLine,
+      queuePosition: sql`${line.position}`,
       throttledUntil: null,
       updatedAt: now,
     })
-    .where(and(where, ne(deliveries.status, "pending")))
+    .from(line)
+    .where(and(eq(deliveries.id, line.id), ne(deliveries.status, "pending")))
     .returning({ id: deliveries.id });
   return rows.map((r) => r.id);
 }

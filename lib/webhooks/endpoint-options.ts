@@ -89,44 +89,62 @@ function invalid(field: string, message: string) {
 
 // --- Throttle -----------------------------------------------------------------------------------
 
-// Sends to a throttled endpoint are spaced evenly, 1/rate apart, with this much slack per second
-// so that a send a little late (a timer, the network) cannot bring two seconds' worth together:
-// any `rate` consecutive sends span at least 1 s + THROTTLE_SLACK_MS.
+// Sends to a throttled endpoint start at least 1/rate apart, plus this much slack per second, so
+// that one a little late on the wire (a timer, the network) cannot bring two seconds' worth
+// together: any `rate + 1` consecutive sends start at least 1 s + THROTTLE_SLACK_MS apart.
 export const THROTTLE_SLACK_MS = 100;
-// A delivery whose slot is this close waits for it in the process; one further off is put back
-// in the queue, due at its slot, and holds that slot.
+// A send that may start within this long waits for its turn in the process; a later one is put
+// back in the queue (not failed, no attempt used), due about when its turn comes.
 export const THROTTLE_MAX_WAIT_MS = 1000;
-// A held slot used later than this is given up and a new one taken (it could crowd the next ones).
-export const THROTTLE_LATE_MS = 50;
 
 export function throttleSpacingMs(ratePerSecond: number): number {
   return (1000 + THROTTLE_SLACK_MS) / ratePerSecond;
 }
 
 /**
- * Takes the endpoint's next send slot, shared by every process through `webhooks.next_send_at`
- * (one row update: concurrent takers queue on the row, each gets its own slot). Returns when it is.
+ * The endpoint's next send start, shared by every process through `webhooks.next_send_at` (a
+ * GCRA gate: one row update, so concurrent takers queue on the row and each gets its own time).
+ * Taken only when it is within THROTTLE_MAX_WAIT_MS, so a turn is never booked far ahead and
+ * then missed by a late wake-up. Returns when to start, or null: not within the wait, put it back.
  */
-export async function takeSendSlot(db: Db, webhookId: string, ratePerSecond: number, now: Date): Promise<Date> {
+export async function takeSendTurn(db: Db, webhookId: string, ratePerSecond: number, now: Date): Promise<Date | null> {
   const spacing = throttleSpacingMs(ratePerSecond);
   const nowSql = sql`${now.toISOString()}::timestamptz`;
   const [row] = await db
     .update(webhooks)
-    .set({ nextSendAt: sql`greatest(coalesce(${webhooks.nextSendAt}, ${nowSql}), ${nowSql}) + ${spacing} * interval '1 millisecond'` })
-    .where(eq(webhooks.id, webhookId))
+    .set({ nextSendAt: sql`greatest(${webhooks.nextSendAt}, ${nowSql}) + ${spacing} * interval '1 millisecond'` })
+    .where(
+      and(
+        eq(webhooks.id, webhookId),
+        sql`(${webhooks.nextSendAt} is null or ${webhooks.nextSendAt} <= ${nowSql} + ${THROTTLE_MAX_WAIT_MS} * interval '1 millisecond')`,
+      ),
+    )
     .returning({ next: webhooks.nextSendAt });
-  // The slot taken is the one before the new frontier.
-  return new Date((row?.next ?? now).getTime() - spacing);
+  return row?.next ? new Date(row.next.getTime() - spacing) : null;
 }
 
-/** Puts a delivery back, due at the slot it now holds (no attempt is used; it is not failed). */
-export async function deferToSlot(db: Db, deliveryId: string, owner: string, slot: Date): Promise<boolean> {
+/**
+ * Puts a delivery back to wait for the rate (no attempt is used; it is not failed), due at its
+ * own later time: each one put back moves `throttle_queue_until` on by one spacing, so a backlog
+ * comes back spread out at the rate, each delivery touched about once, not all at once.
+ */
+export async function deferForRate(db: Db, delivery: { id: string; webhookId: string }, owner: string, ratePerSecond: number, now: Date) {
+  const spacing = throttleSpacingMs(ratePerSecond);
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
+  const [row] = await db
+    .update(webhooks)
+    .set({
+      throttleQueueUntil: sql`greatest(${webhooks.throttleQueueUntil}, ${webhooks.nextSendAt}, ${nowSql}) + ${spacing} * interval '1 millisecond'`,
+    })
+    .where(eq(webhooks.id, delivery.webhookId))
+    .returning({ until: webhooks.throttleQueueUntil });
+  const dueAt = new Date((row?.until ?? now).getTime() - spacing);
   const rows = await db
     .update(deliveries)
-    .set({ nextAttemptAt: slot, throttledUntil: slot, lockedBy: null, lockedUntil: null })
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.lockedBy, owner), eq(deliveries.status, "pending")))
+    .set({ nextAttemptAt: dueAt, throttledUntil: dueAt, lockedBy: null, lockedUntil: null })
+    .where(and(eq(deliveries.id, delivery.id), eq(deliveries.lockedBy, owner), eq(deliveries.status, "pending")))
     .returning({ id: deliveries.id });
-  return rows.length > 0;
+  return rows.length > 0 ? dueAt : null;
 }
 
 // --- FIFO ---------------------------------------------------------------------------------------

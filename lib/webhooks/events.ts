@@ -250,10 +250,15 @@ export const EVENT_BODY_SCHEMAS: { [E in EventType]: ReturnType<typeof bodySchem
  * `data` goes through the event's schema: what is sent is exactly what is documented, and a
  * producer that drifts from it fails loudly here (a server bug, so a plain Error, never a 422).
  */
+/** A producer's event data that does not fit its schema: a server bug, never a client's 422. */
+export class EventDataMismatchError extends Error {
+  override name = "EventDataMismatchError";
+}
+
 export function buildEventBody<E extends EventType>(event: E, data: EventData<E>, at: Date = new Date()): string {
   const parsed = EVENT_CATALOGUE[event].data.safeParse(data);
   if (!parsed.success) {
-    throw new Error(`The data of ${event} does not match its documented schema: ${z.prettifyError(parsed.error)}`);
+    throw new EventDataMismatchError(`The data of ${event} does not match its documented schema: ${z.prettifyError(parsed.error)}`);
   }
   return JSON.stringify({ event, data: parsed.data, timestamp: at.toISOString() });
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -9,6 +10,7 @@ import { signInFromForm } from "../form-actions";
 // A form action, so it also works before (or without) scripts: the browser POSTs it, never a GET
 // that would put the password in the URL. After a failed attempt the email stays, the password not.
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string | null; initialError: string | null }) {
+  const t = useTranslations("auth.signIn");
   const [state, formAction, pending] = useActionState(signInFromForm, { error: initialError ?? undefined });
 
   return (
@@ -16,7 +18,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string 
       {state.error ? <Alert tone="error">{state.error}</Alert> : null}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? ""} />
       <TextField
-        label="Email"
+        label={t("email")}
         name="email"
         type="email"
         autoComplete="email"
@@ -24,9 +26,9 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string 
         required
         defaultValue={state.email}
       />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+      <TextField label={t("password")} name="password" type="password" autoComplete="current-password" required />
       <Button type="submit" className="w-full" loading={pending}>
-        Sign in
+        {t("submit")}
       </Button>
     </form>
   );

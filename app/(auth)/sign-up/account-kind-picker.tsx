@@ -1,20 +1,11 @@
+import { useTranslations } from "next-intl";
 import { cn } from "@/components/ui/cn";
 import { FieldError } from "@/components/ui/field";
 
 export type AccountKind = "advertiser" | "affiliate";
 
-const KINDS: { value: AccountKind; title: string; description: string }[] = [
-  {
-    value: "advertiser",
-    title: "Advertiser",
-    description: "You run affiliate programs, register conversions and approve or reject commissions.",
-  },
-  {
-    value: "affiliate",
-    title: "Affiliate",
-    description: "You promote programs, apply to partner with brands and earn commissions on conversions.",
-  },
-];
+// Their titles and descriptions: `auth.signUp.kinds.<value>` in messages/.
+const KINDS: { value: AccountKind }[] = [{ value: "advertiser" }, { value: "affiliate" }];
 
 export function isAccountKind(value: string): value is AccountKind {
   return KINDS.some((kind) => kind.value === value);
@@ -25,9 +16,10 @@ export function isAccountKind(value: string): value is AccountKind {
  * `:checked`, so they work before scripts load.
  */
 export function AccountKindPicker({ defaultValue, error }: { defaultValue?: AccountKind; error?: string }) {
+  const t = useTranslations("auth.signUp");
   return (
     <fieldset aria-describedby={error ? "account-kind-error" : undefined}>
-      <legend className="text-sm font-medium text-slate-800">Account type</legend>
+      <legend className="text-sm font-medium text-slate-800">{t("accountType")}</legend>
       <div className="mt-1.5 grid gap-3 sm:grid-cols-2">
         {KINDS.map((kind) => (
           <label
@@ -48,9 +40,9 @@ export function AccountKindPicker({ defaultValue, error }: { defaultValue?: Acco
               className="mt-0.5 h-4 w-4 shrink-0 accent-brand-600 focus:outline-none"
             />
             <span className="min-w-0">
-              <span className="block text-sm font-semibold text-slate-900">{kind.title}</span>
+              <span className="block text-sm font-semibold text-slate-900">{t(`kinds.${kind.value}.title`)}</span>
               <span id={`kind-${kind.value}-description`} className="mt-0.5 block text-xs text-slate-600">
-                {kind.description}
+                {t(`kinds.${kind.value}.description`)}
               </span>
             </span>
           </label>

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useRef } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -13,6 +14,7 @@ import { AccountKindPicker, isAccountKind } from "./account-kind-picker";
 // except the password.
 export function SignUpForm({ callbackUrl }: { callbackUrl: string | null }) {
   const [state, formAction, pending] = useActionState(signUpFromForm, {});
+  const t = useTranslations("auth.signUp");
   const form = useRef<HTMLFormElement>(null);
   const errors = state.fieldErrors ?? {};
   const values = state.values;
@@ -27,17 +29,17 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string | null }) {
       {state.formError ? <Alert tone="error">{state.formError}</Alert> : null}
       {state.duplicate ? (
         <Alert tone="info">
-          Is this you?{" "}
+          {t("isThisYou")}{" "}
           <Link href="/sign-in" className="font-medium underline">
-            Sign in instead
+            {t("signInInstead")}
           </Link>
           .
         </Alert>
       ) : null}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/dashboard"} />
-      <TextField label="Your name" name="name" autoComplete="name" defaultValue={values?.name} error={errors.name} />
+      <TextField label={t("name")} name="name" autoComplete="name" defaultValue={values?.name} error={errors.name} />
       <TextField
-        label="Email"
+        label={t("email")}
         name="email"
         type="email"
         autoComplete="email"
@@ -46,27 +48,27 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string | null }) {
         error={errors.email}
       />
       <TextField
-        label="Password"
+        label={t("password")}
         name="password"
         type="password"
         autoComplete="new-password"
         error={errors.password}
-        hint="At least 10 characters. A short phrase is easier to remember than a jumble."
+        hint={t("passwordHint")}
       />
       <TextField
-        label="Company or brand name"
+        label={t("accountName")}
         name="accountName"
         autoComplete="organization"
         defaultValue={values?.accountName}
         error={errors.accountName}
-        hint="Shown in your dashboard and to the partners you work with."
+        hint={t("accountNameHint")}
       />
       <AccountKindPicker
         defaultValue={values && isAccountKind(values.accountKind) ? values.accountKind : undefined}
         error={errors.accountKind}
       />
       <Button type="submit" className="w-full" loading={pending}>
-        Create account
+        {t("submit")}
       </Button>
     </form>
   );

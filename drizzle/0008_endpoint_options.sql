@@ -4,6 +4,7 @@ ALTER TABLE "deliveries" ADD COLUMN "throttled_until" timestamp (3) with time zo
 ALTER TABLE "webhooks" ADD COLUMN "custom_headers" jsonb;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "rate_limit_per_second" integer;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "next_send_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "webhooks" ADD COLUMN "throttle_queue_until" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "fifo" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "program_ids" text[];--> statement-breakpoint
 CREATE INDEX "deliveries_webhook_queue_idx" ON "deliveries" USING btree ("webhook_id","queue_position") WHERE "deliveries"."status" = 'pending';--> statement-breakpoint
