@@ -12,13 +12,20 @@ export const deliveryRequested = eventType(DELIVERY_REQUESTED, {
     deliveryId: z.string().min(1),
     webhookId: z.string().min(1),
     accountId: z.string().min(1),
+    /** The endpoint is in FIFO mode: the run goes to deliver-webhook-fifo (requests from before the option have none). */
+    fifo: z.boolean().optional(),
   }),
 });
 
 /** The request event for one delivery, with the id that dedupes a second send of the same generation. */
 export function deliveryRequest(r: DeliveryRequestRow) {
   return deliveryRequested.create(
-    { deliveryId: r.id, webhookId: r.webhookId, accountId: r.accountId },
+    { deliveryId: r.id, webhookId: r.webhookId, accountId: r.accountId, fifo: r.fifo ?? false },
     { id: deliveryRequestId(r) },
   );
+}
+
+/** The same request again from a run that has waited long (deliver-webhook.ts): a new id, a new run. */
+export function deliveryHandOver(data: z.infer<typeof deliveryRequested.schema>, fromRunId: string) {
+  return deliveryRequested.create(data, { id: `${data.deliveryId}:handover:${fromRunId}` });
 }
