@@ -38,16 +38,17 @@ afterAll(async () => {
 type Mocked = { mock: { calls: unknown[][] } };
 type StepMock = { id: string; handler: () => unknown };
 
-async function runFor(fn: typeof deliverWebhook, deliveryId: string, steps: StepMock[]) {
+/** A run of the function the request goes to: deliver-webhook-fifo for a FIFO endpoint. */
+async function runFor(fifo: boolean, deliveryId: string, steps: StepMock[]) {
   const d = await getDelivery(deliveryId);
   const t = new InngestTestEngine({
-    function: fn,
-    events: [{ name: DELIVERY_REQUESTED, data: { deliveryId, webhookId: d.webhookId, accountId: d.accountId, fifo: fn === deliverWebhookFifo } }],
+    function: fifo ? deliverWebhookFifo : deliverWebhook,
+    events: [{ name: DELIVERY_REQUESTED, data: { deliveryId, webhookId: d.webhookId, accountId: d.accountId, fifo } }],
     steps,
   });
   const { result, ctx } = await t.execute();
   const ran = (ctx.step.run as unknown as Mocked).mock.calls.map((c) => c[0]);
-  const slept = (ctx.step.sleepUntil as unknown as Mocked).mock.calls.map((c) => [c[0], String(c[1])]);
+  const slept = (ctx.step.sleepUntil as unknown as Mocked).mock.calls.map((c): [string, string] => [String(c[0]), String(c[1])]);
   return { result, steps: ran, slept };
 }
 
@@ -77,14 +78,14 @@ describe("deliver-webhook (inngest) with a throttled endpoint", () => {
         return null;
       },
     };
-    const { result, steps, slept } = await runFor(deliverWebhook, id!, [turnComes, ...backoffs()]);
+    const { result, steps, slept } = await runFor(false, id!, [turnComes, ...backoffs()]);
 
     expect(steps).toEqual(["attempt-1", "attempt-2"]);
     expect(slept).toHaveLength(1);
     const [sleepId, until] = slept[0]!;
     expect(sleepId).toBe("throttled-1");
     // It waits for a turn after the ones already taken, and the delivery says so meanwhile.
-    expect(Date.parse(until!)).toBeGreaterThanOrEqual(busyUntil.getTime());
+    expect(Date.parse(until)).toBeGreaterThanOrEqual(busyUntil.getTime());
     expect(sentWhileWaiting).toBe(0);
     expect(whileWaiting).toMatchObject({ status: "pending", attemptCount: 0 });
     expect(whileWaiting!.throttledUntil!.toISOString()).toBe(until);
@@ -121,11 +122,11 @@ describe("deliver-webhook-fifo (inngest)", () => {
       handler: async () => {
         sentBeforeFirstRan = receiver.received.length;
         // Meanwhile the first one's own run makes its attempts, to the end of its budget.
-        firstResult = (await runFor(deliverWebhookFifo, first!, backoffs())).result;
+        firstResult = (await runFor(true, first!, backoffs())).result;
         return null;
       },
     };
-    const { result, steps, slept } = await runFor(deliverWebhookFifo, second!, [aheadRuns, ...backoffs()]);
+    const { result, steps, slept } = await runFor(true, second!, [aheadRuns, ...backoffs()]);
 
     expect(sentBeforeFirstRan).toBe(0);
     expect(firstResult).toEqual({ status: "failed", attemptNumber: 4 });
@@ -137,8 +138,8 @@ describe("deliver-webhook-fifo (inngest)", () => {
 
   it("sends the head of the line at once and a delivery with nothing ahead of it without waiting", async () => {
     const [first, second] = await fifoLine(2);
-    expect((await runFor(deliverWebhookFifo, first!, backoffs())).result).toEqual({ status: "succeeded", attemptNumber: 1 });
-    const { result, slept } = await runFor(deliverWebhookFifo, second!, backoffs());
+    expect((await runFor(true, first!, backoffs())).result).toEqual({ status: "succeeded", attemptNumber: 1 });
+    const { result, slept } = await runFor(true, second!, backoffs());
     expect(result).toEqual({ status: "succeeded", attemptNumber: 1 });
     expect(slept).toEqual([]);
     expect(receiver.received.map((r) => r.webhookId)).toEqual([first, second]);

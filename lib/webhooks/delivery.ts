@@ -15,6 +15,7 @@ import {
   maskHeaders,
   notBehindInLine,
   takeSendTurn,
+  THROTTLE_LATE_MS,
   type StoredHeaders,
 } from "./endpoint-options";
 import { decideNextStep } from "./retry-policy";
@@ -174,20 +175,26 @@ function readCustomHeaders(delivery: LeasedDelivery): Record<string, string> | n
 
 /**
  * A throttled endpoint's turn (endpoint-options.ts): a turn within THROTTLE_MAX_WAIT_MS is waited
- * for here; otherwise the delivery is put back, due about when its turn comes. Null: send now.
+ * for here; otherwise the delivery is put back, due about when its turn comes. A turn missed by
+ * more than THROTTLE_LATE_MS (a busy process woke late) is given up for a fresh one, so a late
+ * send cannot crowd the next ones. Null: send now.
  */
 async function awaitSendTurn(db: Db, delivery: LeasedDelivery, owner: string, now: Date): Promise<ProcessResult | null> {
   const rate = delivery.rateLimitPerSecond!;
-  const turn = await takeSendTurn(db, delivery.webhookId, rate, now);
-  if (!turn) {
-    const dueAt = await deferForRate(db, delivery, owner, rate, now);
-    if (!dueAt) return { status: "skipped", reason: "lost_race" };
-    return { status: "skipped", reason: "throttled", nextAttemptAt: dueAt.toISOString() };
+  // A few fresh turns at most: a process this late on every one of them sends anyway, rather
+  // than never (the rate then holds only as well as the process keeps time).
+  for (let tries = 1, at = now; ; tries++, at = new Date()) {
+    const turn = await takeSendTurn(db, delivery.webhookId, rate, at);
+    if (!turn) {
+      const dueAt = await deferForRate(db, delivery, owner, rate, at);
+      if (!dueAt) return { status: "skipped", reason: "lost_race" };
+      return { status: "skipped", reason: "throttled", nextAttemptAt: dueAt.toISOString() };
+    }
+    // +1: a timer may fire within the millisecond before; the turn is a lower bound.
+    const waitMs = turn.getTime() - Date.now() + 1;
+    if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (Date.now() - turn.getTime() <= THROTTLE_LATE_MS || tries >= 3) return null;
   }
-  // +1: a timer may fire within the millisecond before; the turn is a lower bound.
-  const waitMs = turn.getTime() - Date.now() + 1;
-  if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
-  return null;
 }
 
 function readSecrets(delivery: LeasedDelivery): string[] | null {

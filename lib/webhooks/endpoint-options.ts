@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
 import type { Db, Queryable } from "@/lib/db";
 import { accounts, deliveries, partnerships, programs, webhooks } from "@/lib/db/schema";
-import { MASKED_HEADER_VALUE } from "./schemas";
+import { MASKED_HEADER_VALUE, type WaitReason } from "./schemas";
 import { decryptSecret, encryptSecret } from "./secrets";
 
 // Per-endpoint options (issue 13), the server side: custom headers kept encrypted, program
@@ -96,6 +96,9 @@ export const THROTTLE_SLACK_MS = 100;
 // A send that may start within this long waits for its turn in the process; a later one is put
 // back in the queue (not failed, no attempt used), due about when its turn comes.
 export const THROTTLE_MAX_WAIT_MS = 1000;
+// A turn is used only if the send starts within this of it (well inside the slack); a later one
+// is given up and a fresh turn taken.
+export const THROTTLE_LATE_MS = 50;
 
 export function throttleSpacingMs(ratePerSecond: number): number {
   return (1000 + THROTTLE_SLACK_MS) / ratePerSecond;
@@ -163,3 +166,22 @@ export function notBehindInLine() {
 
 /** SQL for a replay: to the back of the line (a FIFO endpoint sends it after what is queued). */
 export const backOfTheLine = sql`nextval('deliveries_queue_seq')`;
+
+// --- Why a delivery waits -----------------------------------------------------------------------
+
+/**
+ * SQL over a `deliveries` row joined to its `webhooks` row: why a pending delivery is not being
+ * sent now, or null (it is due, in flight, or waiting for a retry — `nextAttemptAt` says when).
+ */
+export function waitReasonSql() {
+  return sql<WaitReason | null>`case
+    when ${deliveries.status} <> 'pending' then null
+    when not ${webhooks.enabled} then 'endpoint_disabled'
+    when ${webhooks.fifo} and exists (
+      select 1 from deliveries earlier
+      where earlier.webhook_id = "deliveries"."webhook_id" and earlier.status = 'pending'
+        and earlier.queue_position < "deliveries"."queue_position") then 'behind_earlier'
+    when ${deliveries.throttledUntil} is not null then 'throttled'
+  end`;
+}
+

@@ -335,6 +335,10 @@ export const deliveryAttemptResponse = z
   })
   .meta({ id: "DeliveryAttempt" });
 
+/** Why a pending delivery waits (endpoint options and disabled endpoints; see deliveryResponse). */
+export const WAIT_REASONS = ["throttled", "behind_earlier", "endpoint_disabled"] as const;
+export type WaitReason = (typeof WAIT_REASONS)[number];
+
 export const deliveryResponse = z
   .object({
     id: prefixedId("dlv", "Delivery id: one event to one endpoint. Equal to the webhook-id header."),
@@ -344,6 +348,10 @@ export const deliveryResponse = z
     status: z.enum(DELIVERY_STATUSES),
     attemptCount: z.number().int(),
     nextAttemptAt: timestamp.nullable().meta({ description: "When the next attempt is due (pending only)." }),
+    waitReason: z.enum(WAIT_REASONS).nullable().meta({
+      description:
+        "Why a pending delivery is waiting: `throttled` (its endpoint's rateLimitPerSecond; it goes at nextAttemptAt), `behind_earlier` (FIFO endpoint: an earlier delivery is still pending, retries included), `endpoint_disabled` (held until the endpoint is enabled). null: not waiting for any of these (due, in flight, or waiting for its retry at nextAttemptAt).",
+    }),
     lastStatusCode: z.number().int().nullable(),
     lastError: z.string().nullable().meta({ description: "Why the delivery ended without success, when known." }),
     test: z.boolean().meta({ description: "true for test events." }),

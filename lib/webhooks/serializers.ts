@@ -4,7 +4,7 @@ import type { Delivery, DeliveryAttempt, Webhook } from "@/lib/db/schema";
 import { disablesAt } from "./endpoint-policy";
 import { maskHeaders } from "./endpoint-options";
 import { isEventType } from "./events";
-import type { deliveryAttemptResponse, deliveryResponse, webhookResponse } from "./schemas";
+import type { deliveryAttemptResponse, deliveryResponse, WaitReason, webhookResponse } from "./schemas";
 
 // One serializer per resource: a response is built field by field from these, so a new
 // column (or a secret) never reaches a client by accident. Each returns `z.input` of its
@@ -61,7 +61,12 @@ export function serializeAttempt(attempt: DeliveryAttempt): z.input<typeof deliv
 }
 
 /** A delivery with its event body (`payload`, exactly what the receiver gets) and attempts. */
-export function serializeDelivery(delivery: Delivery, eventBody: string, attempts: DeliveryAttempt[]): SerializedDelivery {
+export function serializeDelivery(
+  delivery: Delivery,
+  eventBody: string,
+  attempts: DeliveryAttempt[],
+  waitReason: WaitReason | null = null,
+): SerializedDelivery {
   return {
     id: delivery.id,
     webhookId: delivery.webhookId,
@@ -70,6 +75,7 @@ export function serializeDelivery(delivery: Delivery, eventBody: string, attempt
     status: delivery.status,
     attemptCount: delivery.attemptCount,
     nextAttemptAt: delivery.nextAttemptAt,
+    waitReason: delivery.status === "pending" ? waitReason : null,
     lastStatusCode: delivery.lastStatusCode,
     lastError: delivery.lastError,
     test: delivery.test,
