@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { Alert, buttonClasses, Card, CardBody, SecretReveal } from "@/components/ui";
+import { NO_OPTIONS } from "./endpoint-options-fields";
 import { useCreateWebhook } from "./queries";
 import type { CreatedWebhook } from "./types";
 import { WebhookForm } from "./webhook-form";
@@ -18,7 +19,7 @@ export function CreateWebhook() {
     <Card>
       <CardBody>
         <WebhookForm
-          initial={{ url: "", description: "", events: [], enabled: true }}
+          initial={{ url: "", description: "", events: [], enabled: true, ...NO_OPTIONS }}
           submitLabel="Add endpoint"
           pending={create.isPending}
           onSubmit={async (values) => setCreated(await create.mutateAsync(values))}

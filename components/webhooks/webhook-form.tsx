@@ -5,13 +5,14 @@ import type { z } from "zod";
 import { Alert, Button, Textarea, TextField, Toggle } from "@/components/ui";
 import { ApiClientError, errorMessage } from "@/lib/client/api";
 import { createWebhookInput } from "@/lib/webhooks/schemas";
+import { EndpointOptionsFields, NO_OPTIONS, withKeptHeaders } from "./endpoint-options-fields";
 import { EventCheckboxes } from "./event-checkboxes";
 import type { WebhookFormValues } from "./queries";
 
 type Field = keyof WebhookFormValues;
 type Errors = Partial<Record<Field, string>> & { form?: string[] };
 
-const FIELDS: Field[] = ["url", "description", "events", "enabled"];
+const FIELDS: Field[] = ["url", "description", "events", "enabled", "headers", "rateLimitPerSecond", "fifo", "programIds"];
 
 /** zod issues or API fieldErrors ("events.0" → "events") → one message per form field. */
 function toFieldErrors(fieldErrors: Record<string, string[]>, formErrors: string[] = []): Errors {
@@ -27,7 +28,7 @@ function toFieldErrors(fieldErrors: Record<string, string[]>, formErrors: string
 }
 
 function clientErrors(values: WebhookFormValues): Errors {
-  const parsed = createWebhookInput.safeParse(values);
+  const parsed = createWebhookInput.safeParse(withKeptHeaders(values));
   if (parsed.success) return {};
   return toFieldErrors(flatten(parsed.error));
 }
@@ -61,8 +62,8 @@ export function WebhookForm({
   const [errors, setErrors] = useState<Errors>({});
   const [submitted, setSubmitted] = useState(false);
 
-  function update<K extends Field>(field: K, value: WebhookFormValues[K]) {
-    const next = { ...values, [field]: value };
+  function update(changes: Partial<WebhookFormValues>) {
+    const next = { ...values, ...changes };
     setValues(next);
     // After a first submit, re-check as the user fixes things so errors clear promptly.
     if (submitted) setErrors((prev) => ({ ...clientErrors(next), form: prev.form }));
@@ -110,7 +111,7 @@ export function WebhookForm({
         spellCheck={false}
         placeholder="https://example.com/webhooks/partnersmy"
         value={values.url}
-        onChange={(e) => update("url", e.currentTarget.value)}
+        onChange={(e) => update({ url: e.currentTarget.value })}
         error={errors.url}
         hint="We send an HTTPS POST with a JSON body to this URL for every event you choose below."
         required
@@ -121,18 +122,19 @@ export function WebhookForm({
         rows={2}
         placeholder="e.g. Production order sync"
         value={values.description}
-        onChange={(e) => update("description", e.currentTarget.value)}
+        onChange={(e) => update({ description: e.currentTarget.value })}
         error={errors.description}
         maxLength={500}
       />
-      <EventCheckboxes value={values.events} onChange={(events) => update("events", events)} error={errors.events} />
+      <EventCheckboxes value={values.events} onChange={(events) => update({ events })} error={errors.events} />
       <Toggle
         label="Enabled"
         hint={enabledHint ?? "Disabled endpoints receive nothing; their events are kept and can be sent later."}
         checked={values.enabled}
-        onChange={(on) => update("enabled", on)}
+        onChange={(on) => update({ enabled: on })}
         error={errors.enabled}
       />
+      <EndpointOptionsFields value={{ ...NO_OPTIONS, ...values }} onChange={update} errors={errors} />
       <div className="flex flex-col-reverse gap-2 border-t border-slate-200 pt-5 sm:flex-row sm:justify-end">
         {cancel}
         <Button type="submit" loading={pending}>
