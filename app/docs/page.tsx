@@ -4,6 +4,7 @@ import { ApiReference } from "@/components/docs/api-reference";
 import { CodeBlock } from "@/components/docs/code-block";
 import { DocsToc, type TocItem } from "@/components/docs/docs-toc";
 import { EventCatalogue } from "@/components/docs/event-catalogue";
+import { EndpointOptionsSection } from "@/components/docs/sections/endpoint-options";
 import { Callout, Code, DocSection, H3, InlineText, List, P, Table } from "@/components/docs/prose";
 import { Brand } from "@/components/shell/brand";
 import { LanguageSwitch } from "@/components/shell/language-switch";
@@ -37,6 +38,7 @@ const TOC: TocItem[] = [
   { id: "disabling", title: "Failing and disabled endpoints" },
   { id: "rotation", title: "Rotating the secret" },
   { id: "replay", title: "Replay and bulk retry" },
+  { id: "endpoint-options", title: "Endpoint options" },
   { id: "idempotency", title: "Idempotency" },
   { id: "endpoint-urls", title: "Endpoint URLs" },
   { id: "errors", title: "Errors" },
@@ -405,6 +407,8 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
               </li>
             </List>
           </DocSection>
+
+          <EndpointOptionsSection />
 
           <DocSection id="idempotency" title="Idempotency">
             <H3>Receiving: deduplicate on webhook-id</H3>
