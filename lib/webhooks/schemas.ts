@@ -146,15 +146,23 @@ const programIdList = z
   .transform((list) => [...new Set(list)])
   .nullable();
 
+const HEADERS_INPUT_DOC = `Custom headers sent with every delivery, name → value (at most ${MAX_CUSTOM_HEADERS}; the headers PartnersMy sets cannot be overridden). Values are stored encrypted.`;
+
 const webhookFields = {
   url: webhookUrl,
   events: eventList,
   description: z.string().trim().max(500, "Keep the description under 500 characters."),
   enabled: z.boolean(),
-  headers: headerMap(headerValue),
-  rateLimitPerSecond,
-  fifo: z.boolean("fifo must be true or false."),
-  programIds: programIdList,
+  headers: headerMap(headerValue).meta({ description: HEADERS_INPUT_DOC }),
+  rateLimitPerSecond: rateLimitPerSecond.meta({
+    description: `At most this many deliveries per second (1–${MAX_RATE_LIMIT_PER_SECOND}), across every worker; null: no limit. Deliveries over the rate wait; none is failed.`,
+  }),
+  fifo: z.boolean("fifo must be true or false.").meta({
+    description: "Ordered delivery: one at a time, in event order; a delivery that fails for good lets the next go.",
+  }),
+  programIds: programIdList.meta({
+    description: "Only events of these programs (an advertiser's own, or those an affiliate applied to); null: every program.",
+  }),
 };
 
 export const createWebhookInput = z.strictObject({
@@ -180,7 +188,9 @@ export const updateWebhookInput = z
   .strictObject({
     ...z.strictObject(webhookFields).partial().shape,
     // The whole set of custom headers: a name left out is removed; a null value keeps the stored one.
-    headers: headerMap(headerValue.nullable()).optional(),
+    headers: headerMap(headerValue.nullable())
+      .meta({ description: `${HEADERS_INPUT_DOC} The whole set: a name left out is removed; a null value keeps the stored one.` })
+      .optional(),
     discardHeld: z.boolean().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), "Change at least one field.")

@@ -137,7 +137,10 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     if (input.description !== undefined) changes.description = input.description;
     if (input.events !== undefined) changes.events = input.events;
     if (input.headers !== undefined) changes.customHeaders = mergeHeaders(current.customHeaders, input.headers);
-    if (input.rateLimitPerSecond !== undefined) changes.rateLimitPerSecond = input.rateLimitPerSecond;
+    if (input.rateLimitPerSecond !== undefined) {
+      // A new rate starts afresh: turns spread at the old rate would hold back deliveries put back later.
+      Object.assign(changes, { rateLimitPerSecond: input.rateLimitPerSecond, nextSendAt: null, throttleQueueUntil: null });
+    }
     if (input.fifo !== undefined) changes.fifo = input.fifo;
     if (input.programIds !== undefined) changes.programIds = input.programIds;
     // The endpoint rule's answer to the owner: enabling starts it healthy (endpoint-policy.ts).
