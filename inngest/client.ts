@@ -1,6 +1,6 @@
 import { eventType, Inngest } from "inngest";
 import { z } from "zod";
-import { DELIVERY_REQUESTED, deliveryRequestId, type DeliveryRequestRow } from "@/lib/webhooks/engine";
+import { DELIVERY_REQUESTED, deliveryRequestId, deliveryRescueId, type DeliveryRequestRow } from "@/lib/webhooks/engine";
 
 // The Inngest client. It reads INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY / INNGEST_DEV itself when
 // it sends or serves, never at import, so `next build` and the embedded engine need none of them.
@@ -19,9 +19,18 @@ export const deliveryRequested = eventType(DELIVERY_REQUESTED, {
 
 /** The request event for one delivery, with the id that dedupes a second send of the same generation. */
 export function deliveryRequest(r: DeliveryRequestRow) {
+  return requestEvent(r, deliveryRequestId(r));
+}
+
+/** The one re-request after a run of this generation died in error (rescue-delivery.ts). */
+export function deliveryRescue(r: DeliveryRequestRow) {
+  return requestEvent(r, deliveryRescueId(r));
+}
+
+function requestEvent(r: DeliveryRequestRow, id: string) {
   return deliveryRequested.create(
     { deliveryId: r.id, webhookId: r.webhookId, accountId: r.accountId, fifo: r.fifo ?? false },
-    { id: deliveryRequestId(r) },
+    { id },
   );
 }
 

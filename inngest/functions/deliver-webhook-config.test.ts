@@ -55,6 +55,14 @@ describe("deliver-webhook's registered configuration", () => {
     expect([perEndpoint, perAccount]).toEqual([4, 8]); // the documented defaults
   });
 
+  it("registers a failure handler for its dead runs (rescue-delivery.ts)", async () => {
+    const fns = await registeredFunctions();
+    const failure = fns.find((f) => f.id.endsWith("-deliver-webhook-failure"));
+    expect(failure?.triggers).toEqual([
+      { event: "inngest/function.failed", expression: `event.data.function_id == '${deliverWebhookOf(fns).id}'` },
+    ]);
+  });
+
   it("takes the limits from the same settings as the embedded worker", async () => {
     const env = { WEBHOOK_CONCURRENCY: "20", WEBHOOK_CONCURRENCY_PER_ENDPOINT: "3", WEBHOOK_CONCURRENCY_PER_ACCOUNT: "6" };
     const fn = deliverWebhookOf(await registeredFunctions(env));

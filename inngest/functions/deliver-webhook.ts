@@ -1,6 +1,7 @@
 import { deliveryHandOver, deliveryRequested, inngest } from "@/inngest/client";
 import { deliveryConcurrency } from "@/lib/config";
 import { processDelivery, type ProcessResult } from "@/lib/webhooks/delivery";
+import { rescueDelivery } from "./rescue-delivery";
 
 // The inngest engine: one run per requested delivery. Each attempt is its own step (so a
 // finished attempt is never repeated when the run resumes), the backoff is a durable sleep
@@ -35,6 +36,8 @@ export const deliverWebhook = inngest.createFunction(
     retries: 3,
     triggers: [{ event: deliveryRequested, if: "event.data.fifo != true" }],
     concurrency: [{ key: "event.data.webhookId", limit: limits.perEndpoint }, perAccount],
+    // A run that dies in error is asked for once more (see rescue-delivery.ts).
+    onFailure: rescueDelivery,
   },
   ({ event, step, runId }) => deliver(event.data, step, runId),
 );
@@ -47,6 +50,7 @@ export const deliverWebhookFifo = inngest.createFunction(
     triggers: [{ event: deliveryRequested, if: "event.data.fifo == true" }],
     // One step at a time per endpoint; which delivery goes next is the state machine's line.
     concurrency: [{ key: "event.data.webhookId", limit: 1 }, perAccount],
+    onFailure: rescueDelivery,
   },
   ({ event, step, runId }) => deliver(event.data, step, runId),
 );

@@ -279,6 +279,17 @@ describe("processDelivery", () => {
     expect(verifySignatureHeader(firstOnly, got.body, secrets[0]!).ok).toBe(true);
   });
 
+  it("signs with at most the two newest valid secrets even when more rows are valid", async () => {
+    const { deliveryId, secrets } = await setUp({ secretCount: 3 });
+    await driveToCompletion(deliveryId);
+    const got = receiver.received[0]!;
+    expect((got.headers["x-webhook-signature"] as string).match(/v1=/g)).toHaveLength(2);
+    expect((got.headers["webhook-signature"] as string).split(" ")).toHaveLength(2);
+    // The receiver knows all three: the two newest verify, the oldest signs nothing.
+    expect(got.signatureValid).toEqual([true, true, false]);
+    expect(secrets).toHaveLength(3);
+  });
+
   it("does not sign with a secret whose grace period is over", async () => {
     const { deliveryId, webhookId, secrets } = await setUp({ secretCount: 2 });
     const db = await getDb();

@@ -21,7 +21,7 @@ import {
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
 import { decryptSecret } from "./secrets";
-import { buildDeliveryHeaders } from "./signing";
+import { buildDeliveryHeaders, MAX_SIGNING_SECRETS } from "./signing";
 
 // THE delivery state machine: the one place that changes a delivery's status, and that hands
 // each finished delivery to the endpoint rule. The embedded worker and the Inngest function only
@@ -274,12 +274,15 @@ export function leasedColumns(now: Date) {
     customHeaders: webhooks.customHeaders,
     rateLimitPerSecond: webhooks.rateLimitPerSecond,
     fifo: webhooks.fifo,
-    // Valid secrets, newest first: the current one and any still in a rotation grace period.
+    // Valid secrets, newest first: the current one and the one still in a rotation grace period.
+    // Rotation ends older ones, so two is the documented most; the limit keeps the promise even
+    // if rows say otherwise (a receiver's header parser may not expect a third signature).
     secrets: sql<string[]>`array(
       select ${webhookSecrets.ciphertext} from ${webhookSecrets}
       where ${webhookSecrets.webhookId} = ${webhooks.id}
         and (${webhookSecrets.expiresAt} is null or ${webhookSecrets.expiresAt} > ${now.toISOString()}::timestamptz)
-      order by ${webhookSecrets.createdAt} desc, ${webhookSecrets.id} desc)`,
+      order by ${webhookSecrets.createdAt} desc, ${webhookSecrets.id} desc
+      limit ${MAX_SIGNING_SECRETS})`,
   };
 }
 

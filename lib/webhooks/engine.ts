@@ -73,6 +73,14 @@ export function deliveryRequestId(r: DeliveryRequestRow): string {
   return `${r.id}:a${r.attemptCount}:v${r.endpointVersion.getTime()}`;
 }
 
+/**
+ * The id of the one re-request after a run of this generation died in error: the dead run's
+ * own id would be ignored for 24 h, and one rescue per generation cannot loop.
+ */
+export function deliveryRescueId(r: DeliveryRequestRow): string {
+  return `${deliveryRequestId(r)}:rescue`;
+}
+
 const REQUEST_BATCH = 500;
 
 async function requestInngestDeliveries(deliveryIds: string[]) {

@@ -9,6 +9,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const USER_AGENT = "PartnersMy-Webhooks/1.0 (+https://partnersmy.com/docs/webhooks)";
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+/** The current secret and the one in a rotation grace period: never more signatures than this. */
+export const MAX_SIGNING_SECRETS = 2;
 
 /** Hex HMAC-SHA256 of "<t>.<body>" keyed with the whole secret string. */
 export function signPayload(secret: string, timestamp: number, body: string): string {
