@@ -258,9 +258,19 @@ export const deliveries = pgTable(
   (t) => [
     // Due work: pending deliveries by when they are next due.
     index("deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
-    // A webhook's log, newest first, keyset-paginated on (created_at, id).
-    index("deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc(), t.id.desc()),
-    index("deliveries_account_status_idx").on(t.accountId, t.status, t.createdAt),
+    // A webhook's log, newest first, keyset-paginated on (created_at, id): one index per filter
+    // the log offers (none, status, event, both), each ending in the log's order. DESC NULLS
+    // FIRST is what `order by … desc` means; with NULLS LAST the planner could not use them.
+    index("deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("deliveries_webhook_status_created_idx").on(t.webhookId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("deliveries_webhook_event_created_idx").on(t.webhookId, t.eventType, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("deliveries_webhook_status_event_created_idx").on(
+      t.webhookId,
+      t.status,
+      t.eventType,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     uniqueIndex("deliveries_event_webhook_key").on(t.eventId, t.webhookId),
     // A FIFO endpoint's line: its pending deliveries in order.
     index("deliveries_webhook_queue_idx").on(t.webhookId, t.queuePosition).where(sql`${t.status} = 'pending'`),
@@ -283,6 +293,26 @@ export const deliveryAttempts = pgTable(
     requestHeaders: jsonb("request_headers").$type<Record<string, string>>().notNull(),
   },
   (t) => [uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.number)],
+);
+
+// Rollups for the dashboard's numbers (lib/webhooks/rollups.ts), per endpoint and UTC hour: the
+// deliveries created in that hour by their current status, and a latency histogram of the attempts
+// started in it ({bucket: count}, log-bucketed: see LATENCY_RELATIVE_ERROR). Kept by statement-level
+// triggers on deliveries and delivery_attempts (migration delivery_log_indexes_and_rollups), so every writer — the attempt
+// recorder of both engines, the outbox, replay, retry-failed, held deliveries, retention — keeps
+// them exact in the same transaction; `npm run rollups:rebuild` recomputes them from raw rows.
+export const webhookHourlyStats = pgTable(
+  "webhook_hourly_stats",
+  {
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    pending: integer("pending").notNull().default(0),
+    succeeded: integer("succeeded").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    latency: jsonb("latency").$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.hour] })],
 );
 
 export const endpointNoticeKind = pgEnum("endpoint_notice_kind", ["failing", "disabling", "disabled", "recovered"]);
@@ -325,6 +355,7 @@ export type Event = typeof events.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type EndpointNotice = typeof endpointNotices.$inferSelect;
+export type WebhookHourlyStats = typeof webhookHourlyStats.$inferSelect;
 
 // --- Rate limiting -------------------------------------------------------------------------
 

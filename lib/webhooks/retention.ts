@@ -3,10 +3,12 @@ import { getConfig } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { processSlot } from "@/lib/singleton";
+import { pruneRollups } from "./rollups";
 
 // Retention: the delivery log does not grow for ever. Finished deliveries (succeeded or failed,
 // never pending) older than WEBHOOK_RETENTION_DAYS go, with their attempts (ON DELETE CASCADE);
-// then events older than the window that no delivery references any more; then idempotency
+// then the dashboard rollups' latency of hours before the window (rollups.ts); then events older
+// than the window that no delivery references any more; then idempotency
 // keys older than 24 h. Deletes run in bounded batches so no statement holds many locks or
 // runs long, and a pending delivery is never touched.
 //
@@ -35,12 +37,17 @@ export interface PruneOptions {
   shouldStop?: () => boolean;
 }
 
+/** Finished deliveries that ended before this are past retention as of `now`. */
+export function retentionCutoff(now: Date): Date {
+  return new Date(now.getTime() - getConfig().retentionDays * 86_400_000);
+}
+
 /** Delete what is past retention as of `now`. Safe to run concurrently and repeatedly. */
 export async function pruneDeliveries(now: Date = new Date(), opts: PruneOptions = {}): Promise<PruneResult> {
   const db = await getDb();
   const batch = opts.batchSize ?? PRUNE_BATCH;
   const stop = opts.shouldStop ?? (() => false);
-  const before = new Date(now.getTime() - getConfig().retentionDays * 86_400_000);
+  const before = retentionCutoff(now);
   const cutoff = before.toISOString();
   const keysCutoff = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
 
@@ -53,6 +60,9 @@ export async function pruneDeliveries(now: Date = new Date(), opts: PruneOptions
         and coalesce(completed_at, updated_at) < ${cutoff}::timestamptz
       limit ${batch}
       for update skip locked)`);
+
+  // Their counts left the rollups with them (a trigger); histograms of older hours go now.
+  if (!stop()) await pruneRollups(db, before);
 
   const eventsDeleted = await deleteInBatches(db, stop, () => sql`
     delete from events where id in (
