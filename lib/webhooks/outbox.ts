@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, inArray, isNull, ne, or } from "drizzle-orm";
+import { and, arrayContains, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/lib/db";
 import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -55,11 +55,13 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
     .from(webhooks)
     .where(and(...conditions));
   if (targets.length === 0) return { eventId, deliveryIds: [] as string[] };
-  // A FIFO endpoint's line is in queue_position order, taken at insert: hold its row until this
-  // commits, so an event written concurrently for it takes a later place and is seen after ours.
-  const fifo = targets.filter((t) => t.fifo).map((t) => t.id);
-  if (fifo.length > 0) {
-    await tx.select({ id: webhooks.id }).from(webhooks).where(inArray(webhooks.id, fifo)).orderBy(asc(webhooks.id)).for("update");
+  // A FIFO endpoint's line is in queue_position order, taken at insert: hold the endpoint's line
+  // lock until this commits, so an event written concurrently for it takes a later place and is
+  // seen after ours. An advisory lock, not the webhook row: recording an attempt locks the row
+  // after the rollup triggers' rows, and the row lock here (taken before them) deadlocked with it.
+  const fifo = targets.filter((t) => t.fifo).map((t) => t.id).sort();
+  for (const id of fifo) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`fifo:${id}`}, 0))`);
   }
 
   const rows = await tx
