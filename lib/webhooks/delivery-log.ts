@@ -7,6 +7,7 @@ import { idFormat } from "@/lib/ids";
 
 type DeliveryStatus = Delivery["status"];
 import { requeueDeliveries } from "./delivery";
+import { waitReasonSql } from "./endpoint-options";
 import { wakeDeliveryEngine } from "./engine";
 import type { z } from "zod";
 import {
@@ -47,9 +48,10 @@ export async function listDeliveries(
     conditions.push(sql`(${deliveries.createdAt}, ${deliveries.id}) < (${after.createdAt}::timestamptz, ${after.id})`);
   }
   const rows = await db
-    .select({ delivery: deliveries, body: events.body, createdAtExact })
+    .select({ delivery: deliveries, body: events.body, createdAtExact, waitReason: waitReasonSql() })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
+    .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
     .where(and(...conditions))
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(query.limit + 1);
@@ -57,7 +59,7 @@ export async function listDeliveries(
   const attempts = await attemptsOf(db, page.map((r) => r.delivery.id));
   const last = page.at(-1);
   return {
-    data: page.map((r) => serializeDelivery(r.delivery, r.body, attempts.get(r.delivery.id) ?? [])),
+    data: page.map((r) => serializeDelivery(r.delivery, r.body, attempts.get(r.delivery.id) ?? [], r.waitReason)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAtExact, last.delivery.id) : null,
   };
 }
@@ -66,13 +68,14 @@ export async function listDeliveries(
 export async function getDelivery(accountId: string, deliveryId: string) {
   const db = await getDb();
   const [row] = await db
-    .select({ delivery: deliveries, body: events.body })
+    .select({ delivery: deliveries, body: events.body, waitReason: waitReasonSql() })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
+    .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
     .where(and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, accountId)));
   if (!row) throw deliveryNotFound();
   const attempts = await attemptsOf(db, [deliveryId]);
-  return serializeDelivery(row.delivery, row.body, attempts.get(deliveryId) ?? []);
+  return serializeDelivery(row.delivery, row.body, attempts.get(deliveryId) ?? [], row.waitReason);
 }
 
 // All attempts of a page of deliveries in one query.
