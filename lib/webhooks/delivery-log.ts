@@ -1,9 +1,8 @@
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { clientDateTime } from "@/lib/api/date-time";
+import { keysetCursor } from "@/lib/api/cursor";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { deliveries, deliveryAttempts, events, webhookHourlyStats, webhooks, type Delivery, type DeliveryAttempt } from "@/lib/db/schema";
-import { idFormat } from "@/lib/ids";
 
 type DeliveryStatus = Delivery["status"];
 import { requeueDeliveries } from "./delivery";
@@ -95,24 +94,10 @@ export async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<
   return byDelivery;
 }
 
-// The cursor is opaque to clients: base64url of "<created_at to the µs>|<delivery id>".
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(.*)$/;
-
-export function encodeCursor(createdAtExact: string, id: string): string {
-  return Buffer.from(`${createdAtExact}|${id}`, "utf8").toString("base64url");
-}
-
-export function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  // The date must be one PostgreSQL holds exactly (not 0000-01-01, not 2026-02-30): else a 500.
-  if (!match || !clientDateTime.safeParse(match[1]).success || !idFormat("delivery").test(match[2]!)) {
-    throw new ApiError("unprocessable", "The request is invalid; see details.", {
-      fieldErrors: { cursor: ["The cursor is not valid; start again from the first page."] },
-      formErrors: [],
-    });
-  }
-  return { createdAt: match[1]!, id: match[2]! };
-}
+// The log's cursor (lib/api/cursor.ts): the position of the last delivery of a page.
+const cursor = keysetCursor("delivery");
+export const encodeCursor = cursor.encode;
+export const decodeCursor = cursor.decode;
 
 // --- Sending again ---------------------------------------------------------------------------
 

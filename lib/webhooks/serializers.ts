@@ -89,7 +89,7 @@ export function serializeDelivery(
 export type SerializedDelivery = z.input<typeof deliveryResponse>;
 
 // Event bodies are written by buildEventBody, so they are JSON; keep the raw text otherwise.
-function parsePayload(body: string): unknown {
+export function parsePayload(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -97,7 +97,7 @@ function parsePayload(body: string): unknown {
   }
 }
 
-function eventTypeOf(name: string) {
-  if (!isEventType(name)) throw new Error(`Delivery of an event type not in the catalogue: ${name}`);
+export function eventTypeOf(name: string) {
+  if (!isEventType(name)) throw new Error(`An event type not in the catalogue: ${name}`);
   return name;
 }
