@@ -12,6 +12,8 @@ export const deliveryRequested = eventType(DELIVERY_REQUESTED, {
     deliveryId: z.string().min(1),
     webhookId: z.string().min(1),
     accountId: z.string().min(1),
+    /** The endpoint is in FIFO mode: the run goes to deliver-webhook-fifo (requests from before the option have none). */
+    fifo: z.boolean().optional(),
   }),
 });
 
@@ -26,5 +28,13 @@ export function deliveryRescue(r: DeliveryRequestRow) {
 }
 
 function requestEvent(r: DeliveryRequestRow, id: string) {
-  return deliveryRequested.create({ deliveryId: r.id, webhookId: r.webhookId, accountId: r.accountId }, { id });
+  return deliveryRequested.create(
+    { deliveryId: r.id, webhookId: r.webhookId, accountId: r.accountId, fifo: r.fifo ?? false },
+    { id },
+  );
+}
+
+/** The same request again from a run that has waited long (deliver-webhook.ts): a new id, a new run. */
+export function deliveryHandOver(data: z.infer<typeof deliveryRequested.schema>, fromRunId: string) {
+  return deliveryRequested.create(data, { id: `${data.deliveryId}:handover:${fromRunId}` });
 }

@@ -1,7 +1,7 @@
 import { checkEndpointHealthFunction } from "./functions/check-endpoint-health";
-import { deliverWebhook } from "./functions/deliver-webhook";
+import { deliverWebhook, deliverWebhookFifo } from "./functions/deliver-webhook";
 import { pruneDeliveriesFunction } from "./functions/prune-deliveries";
 import { reconcileDeliveries } from "./functions/reconcile-deliveries";
 
 export { inngest } from "./client";
-export const functions = [deliverWebhook, reconcileDeliveries, pruneDeliveriesFunction, checkEndpointHealthFunction];
+export const functions = [deliverWebhook, deliverWebhookFifo, reconcileDeliveries, pruneDeliveriesFunction, checkEndpointHealthFunction];

@@ -8,6 +8,7 @@ import { DocsToc, type TocItem } from "@/components/docs/docs-toc";
 import { EventCatalogue } from "@/components/docs/event-catalogue";
 import { CatchUpSection } from "@/components/docs/sections/catch-up";
 import { DevelopLocallySection } from "@/components/docs/sections/develop-locally";
+import { EndpointOptionsSection } from "@/components/docs/sections/endpoint-options";
 import { Callout, Code, DocSection, H3, InlineText, List, P, Table } from "@/components/docs/prose";
 import { Brand } from "@/components/shell/brand";
 import { LanguageSwitch } from "@/components/shell/language-switch";
@@ -41,6 +42,7 @@ const TOC: TocItem[] = [
   { id: "disabling", title: "Failing and disabled endpoints" },
   { id: "rotation", title: "Rotating the secret" },
   { id: "replay", title: "Replay and bulk retry" },
+  { id: "endpoint-options", title: "Endpoint options" },
   { id: "catch-up", title: "Catch up on missed events" },
   { id: "idempotency", title: "Idempotency" },
   { id: "endpoint-urls", title: "Endpoint URLs" },
@@ -120,8 +122,16 @@ export default async function DocsPage() {
     return key ? t(`delivery.headers.${key}`) : undefined;
   };
   // A section with a component of its own is titled in that component's namespace.
-  const [catchUp, developLocally] = [await getTranslations("events.docs"), await getTranslations("cli.docs")];
-  const ownTitles: Record<string, string> = { "catch-up": catchUp("title"), "develop-locally": developLocally("title") };
+  const [options, catchUp, developLocally] = [
+    await getTranslations("endpointOptions.docs"),
+    await getTranslations("events.docs"),
+    await getTranslations("cli.docs"),
+  ];
+  const ownTitles: Record<string, string> = {
+    "endpoint-options": options("title"),
+    "catch-up": catchUp("title"),
+    "develop-locally": developLocally("title"),
+  };
   const title = (id: string, fallback: string) => (isSectionId(id) ? t(`sections.${id}`) : (ownTitles[id] ?? fallback));
   const toc = TOC.map((item) => ({ ...item, title: title(item.id, item.title) }));
   const defaults = documentedDefaults();
@@ -369,6 +379,8 @@ curl https://<your-partnersmy-host>/api/v1/programs -H "X-API-Key: $PARTNERSMY_A
               <li>{t.rich("replay.bulk", { ...rich, body: `{"webhookId"?, "since"?, "until"?}` })}</li>
             </List>
           </DocSection>
+
+          <EndpointOptionsSection />
 
           <CatchUpSection />
 

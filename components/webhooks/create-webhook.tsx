@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { Alert, buttonClasses, Card, CardBody, SecretReveal } from "@/components/ui";
+import { NO_OPTIONS } from "./endpoint-options-fields";
 import { useCreateWebhook } from "./queries";
 import type { CreatedWebhook } from "./types";
 import { WebhookForm } from "./webhook-form";
@@ -20,7 +21,7 @@ export function CreateWebhook() {
     <Card>
       <CardBody>
         <WebhookForm
-          initial={{ url: "", description: "", events: [], enabled: true }}
+          initial={{ url: "", description: "", events: [], enabled: true, ...NO_OPTIONS }}
           submitLabel={t("submit")}
           pending={create.isPending}
           onSubmit={async (values) => setCreated(await create.mutateAsync(values))}

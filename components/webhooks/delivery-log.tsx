@@ -11,6 +11,7 @@ import { DeliveryDetails } from "./delivery-details";
 import { useDisplayFormat } from "./format";
 import { useDeliveries, useReplayDelivery, useRetryFailed, webhookKeys, type DeliveryFilters } from "./queries";
 import type { Delivery } from "./types";
+import { DeliveryWaitReason } from "./delivery-wait-reason";
 
 const SELECT =
   "h-9 w-full rounded-md border border-slate-300 bg-white px-2 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100 sm:w-auto";
@@ -192,6 +193,7 @@ function DeliveryRow({ delivery }: { delivery: Delivery }) {
               <StatusBadge status={delivery.status} />
               <span className="font-mono text-sm font-medium text-slate-900">{delivery.event}</span>
               {delivery.test ? <Badge tone="blue">{t("test")}</Badge> : null}
+              <DeliveryWaitReason delivery={delivery} />
             </span>
             <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 sm:ml-auto sm:text-sm">
               <span className="tabular-nums" data-testid="attempt-count">

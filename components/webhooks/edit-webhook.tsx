@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Alert, buttonClasses, Card, CardBody, Spinner } from "@/components/ui";
 import { useErrorMessage } from "@/i18n/error-messages";
+import { changedOptions, optionsOf } from "./endpoint-options-fields";
 import { useUpdateWebhook, useWebhook, type WebhookPatch } from "./queries";
 import { WebhookForm } from "./webhook-form";
 
@@ -31,7 +32,7 @@ export function EditWebhook({ id }: { id: string }) {
     <Card>
       <CardBody>
         <WebhookForm
-          initial={{ url: w.url, description: w.description, events: w.events, enabled: w.enabled }}
+          initial={{ url: w.url, description: w.description, events: w.events, enabled: w.enabled, ...optionsOf(w) }}
           submitLabel={t("submit")}
           pending={update.isPending}
           enabledHint={
@@ -45,6 +46,7 @@ export function EditWebhook({ id }: { id: string }) {
             if (values.description !== w.description) patch.description = values.description;
             if (values.events.join() !== w.events.join()) patch.events = values.events;
             if (values.enabled !== w.enabled) patch.enabled = values.enabled;
+            Object.assign(patch, changedOptions(optionsOf(w), values));
             if (Object.keys(patch).length > 0) await update.mutateAsync(patch);
             router.push(`/dashboard/webhooks/${id}`);
           }}

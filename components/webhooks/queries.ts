@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiClientError, apiFetch } from "@/lib/client/api";
 import type { EventType } from "@/lib/webhooks/events";
+import type { EndpointOptionsValues } from "./endpoint-options-fields";
 import type {
   CreatedWebhook,
   Delivery,
@@ -93,7 +94,7 @@ export function useDeliveries(id: string, filters: DeliveryFilters) {
   });
 }
 
-export interface WebhookFormValues {
+export interface WebhookFormValues extends Partial<EndpointOptionsValues> {
   url: string;
   description: string;
   events: EventType[];

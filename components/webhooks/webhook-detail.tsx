@@ -16,6 +16,7 @@ import { RotateSecretDialog } from "./rotate-secret-dialog";
 import type { Webhook } from "./types";
 import { VerifySignatures } from "./verify-signatures";
 import { WebhookStatusBadge } from "./webhook-status-badge";
+import { EndpointOptionsSummary } from "./endpoint-options-summary";
 
 /** /dashboard/webhooks/:id: settings, actions, chart, delivery log and how to verify. */
 export function WebhookDetail({ id }: { id: string }) {
@@ -104,6 +105,7 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
       ) : null}
 
       <Settings webhook={webhook} />
+      <EndpointOptionsSummary webhook={webhook} />
       <DeliveryChart webhookId={webhook.id} />
       <DeliveryLog webhookId={webhook.id} />
       <VerifySignatures />

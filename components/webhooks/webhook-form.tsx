@@ -6,14 +6,27 @@ import type { z } from "zod";
 import { Alert, Button, Textarea, TextField, Toggle } from "@/components/ui";
 import { useErrorMessage } from "@/i18n/error-messages";
 import { ApiClientError } from "@/lib/client/api";
-import { createWebhookInput, MAX_URL_LENGTH, URL_PROBLEMS, type UrlProblem } from "@/lib/webhooks/schemas";
+import {
+  createWebhookInput,
+  HEADER_PROBLEMS,
+  MAX_CUSTOM_HEADERS,
+  MAX_HEADER_NAME_LENGTH,
+  MAX_HEADER_VALUE_LENGTH,
+  MAX_PROGRAM_FILTERS,
+  MAX_RATE_LIMIT_PER_SECOND,
+  MAX_URL_LENGTH,
+  URL_PROBLEMS,
+  type HeaderProblem,
+  type UrlProblem,
+} from "@/lib/webhooks/schemas";
+import { EndpointOptionsFields, NO_OPTIONS, withKeptHeaders } from "./endpoint-options-fields";
 import { EventCheckboxes } from "./event-checkboxes";
 import type { WebhookFormValues } from "./queries";
 
 type Field = keyof WebhookFormValues;
 type Errors = Partial<Record<Field, string>> & { form?: string[] };
 
-const FIELDS: Field[] = ["url", "description", "events", "enabled"];
+const FIELDS: Field[] = ["url", "description", "events", "enabled", "headers", "rateLimitPerSecond", "fifo", "programIds"];
 
 /**
  * What is wrong, without the words: the schema's English messages are for the API, the form words
@@ -23,7 +36,7 @@ const FIELDS: Field[] = ["url", "description", "events", "enabled"];
 type Problem = { path: string; code: string; reason?: string };
 
 function browserProblems(values: WebhookFormValues): Problem[] {
-  const parsed = createWebhookInput.safeParse(values);
+  const parsed = createWebhookInput.safeParse(withKeptHeaders(values));
   return parsed.success ? [] : parsed.error.issues.map(problemOf);
 }
 
@@ -40,6 +53,13 @@ function serverProblems(err: ApiClientError): Problem[] {
 }
 
 const isUrlProblem = (reason: string | undefined): reason is UrlProblem => reason !== undefined && reason in URL_PROBLEMS;
+const HEADER_LIMITS: Partial<Record<HeaderProblem, number>> = {
+  tooMany: MAX_CUSTOM_HEADERS,
+  nameLength: MAX_HEADER_NAME_LENGTH,
+  valueLength: MAX_HEADER_VALUE_LENGTH,
+};
+const isHeaderProblem = (reason: string | undefined): reason is HeaderProblem =>
+  (HEADER_PROBLEMS as readonly (string | undefined)[]).includes(reason);
 
 /** Problems ("events.0" → "events") → one message per form field, the rest above the form. */
 function toErrors(problems: Problem[], describe: (field: Field | null, problem: Problem) => string): Errors {
@@ -77,6 +97,7 @@ export function WebhookForm({
   const [errors, setErrors] = useState<Errors>({});
   const [submitted, setSubmitted] = useState(false);
   const t = useTranslations("webhooks.form");
+  const tOptions = useTranslations("endpointOptions");
   const errorMessage = useErrorMessage();
 
   function describe(field: Field | null, problem: Problem): string {
@@ -88,12 +109,22 @@ export function WebhookForm({
     }
     if (field === "events") return t("errors.events");
     if (field === "description") return t("errors.description", { max: 500 });
+    if (field === "headers") return headerMessage(problem);
+    if (field === "rateLimitPerSecond") return tOptions("errors.rateLimit", { max: MAX_RATE_LIMIT_PER_SECOND });
+    if (field === "programIds") {
+      return problem.code === "server" ? tOptions("errors.refused") : tOptions("errors.programIds", { max: MAX_PROGRAM_FILTERS });
+    }
     return t("errors.invalid");
+  }
+  function headerMessage(problem: Problem): string {
+    if (!isHeaderProblem(problem.reason)) return problem.code === "server" ? tOptions("errors.refused") : tOptions("errors.headers");
+    const name = problem.path.slice("headers.".length);
+    return tOptions(`errors.header.${problem.reason}`, { name, max: HEADER_LIMITS[problem.reason] ?? 0 });
   }
   const clientErrors = (v: WebhookFormValues) => toErrors(browserProblems(v), describe);
 
-  function update<K extends Field>(field: K, value: WebhookFormValues[K]) {
-    const next = { ...values, [field]: value };
+  function update(changes: Partial<WebhookFormValues>) {
+    const next = { ...values, ...changes };
     setValues(next);
     // After a first submit, re-check as the user fixes things so errors clear promptly.
     if (submitted) setErrors((prev) => ({ ...clientErrors(next), form: prev.form }));
@@ -140,7 +171,7 @@ export function WebhookForm({
         spellCheck={false}
         placeholder="https://example.com/webhooks/partnersmy"
         value={values.url}
-        onChange={(e) => update("url", e.currentTarget.value)}
+        onChange={(e) => update({ url: e.currentTarget.value })}
         error={errors.url}
         hint={t("urlHint")}
         required
@@ -151,18 +182,19 @@ export function WebhookForm({
         rows={2}
         placeholder={t("descriptionPlaceholder")}
         value={values.description}
-        onChange={(e) => update("description", e.currentTarget.value)}
+        onChange={(e) => update({ description: e.currentTarget.value })}
         error={errors.description}
         maxLength={500}
       />
-      <EventCheckboxes value={values.events} onChange={(events) => update("events", events)} error={errors.events} />
+      <EventCheckboxes value={values.events} onChange={(events) => update({ events })} error={errors.events} />
       <Toggle
         label={t("enabled")}
         hint={enabledHint ?? t("enabledHint")}
         checked={values.enabled}
-        onChange={(on) => update("enabled", on)}
+        onChange={(on) => update({ enabled: on })}
         error={errors.enabled}
       />
+      <EndpointOptionsFields value={{ ...NO_OPTIONS, ...values }} onChange={update} errors={errors} />
       <div className="flex flex-col-reverse gap-2 border-t border-slate-200 pt-5 sm:flex-row sm:justify-end">
         {cancel}
         <Button type="submit" loading={pending}>

@@ -16,7 +16,11 @@ afterEach(() => {
   vi.resetModules();
 });
 
-type Registered = { id: string; triggers: { event?: string; expression?: string }[]; concurrency?: { key: string; limit: number }[] };
+type Registered = {
+  id: string;
+  triggers: { event?: string; expression?: string }[];
+  concurrency?: { key: string; limit: number; scope?: string }[];
+};
 
 /** The functions as the serve handler at /api/inngest registers them, in a fresh module graph. */
 async function registeredFunctions(env: Record<string, string> = {}): Promise<Registered[]> {
@@ -34,16 +38,19 @@ async function registeredFunctions(env: Record<string, string> = {}): Promise<Re
 }
 
 const deliverWebhookOf = (fns: Registered[]) => fns.find((f) => f.id.endsWith("-deliver-webhook"))!;
+const deliverWebhookFifoOf = (fns: Registered[]) => fns.find((f) => f.id.endsWith("-deliver-webhook-fifo"))!;
+// The account's limit, shared by both delivery functions (scope env, one key).
+const ACCOUNT_KEY = `"deliveries:" + event.data.accountId`;
 
 describe("deliver-webhook's registered configuration", () => {
   it("limits steps in flight per endpoint and per account with the embedded worker's numbers", async () => {
     const fn = deliverWebhookOf(await registeredFunctions());
     resetConfigForTests();
     const { perEndpoint, perAccount } = getConfig().concurrency;
-    expect(fn.triggers).toEqual([{ event: "webhooks/delivery.requested" }]);
+    expect(fn.triggers).toEqual([{ event: "webhooks/delivery.requested", expression: "event.data.fifo != true" }]);
     expect(fn.concurrency).toEqual([
       { key: "event.data.webhookId", limit: perEndpoint },
-      { key: "event.data.accountId", limit: perAccount },
+      { scope: "env", key: ACCOUNT_KEY, limit: perAccount },
     ]);
     expect([perEndpoint, perAccount]).toEqual([4, 8]); // the documented defaults
   });
@@ -61,9 +68,32 @@ describe("deliver-webhook's registered configuration", () => {
     const fn = deliverWebhookOf(await registeredFunctions(env));
     expect(fn.concurrency).toEqual([
       { key: "event.data.webhookId", limit: 3 },
-      { key: "event.data.accountId", limit: 6 },
+      { scope: "env", key: ACCOUNT_KEY, limit: 6 },
+    ]);
+    expect(deliverWebhookFifoOf(await registeredFunctions(env)).concurrency).toEqual([
+      { key: "event.data.webhookId", limit: 1 },
+      { scope: "env", key: ACCOUNT_KEY, limit: 6 },
     ]);
     resetConfigForTests();
     expect(getConfig().concurrency).toEqual({ total: 20, perEndpoint: 3, perAccount: 6 });
+  });
+
+  it("runs a FIFO endpoint's requests one step at a time per endpoint, without serialising the other endpoints", async () => {
+    const fns = await registeredFunctions();
+    const fifo = deliverWebhookFifoOf(fns);
+    // Requests carry the endpoint's mode (engine.ts) and each goes to exactly one of the two.
+    expect(fifo.triggers).toEqual([{ event: "webhooks/delivery.requested", expression: "event.data.fifo == true" }]);
+    expect(fifo.concurrency).toEqual([
+      { key: "event.data.webhookId", limit: 1 },
+      { scope: "env", key: ACCOUNT_KEY, limit: 8 },
+    ]);
+    expect(deliverWebhookOf(fns).concurrency![0]).toEqual({ key: "event.data.webhookId", limit: 4 });
+  });
+
+  it("sends each request with its endpoint's mode, so it reaches the function made for it", async () => {
+    const { deliveryRequest } = await import("@/inngest/client");
+    const row = { id: "dlv_1", webhookId: "wh_1", accountId: "acc_1", attemptCount: 0, endpointVersion: new Date(0) };
+    expect(deliveryRequest({ ...row, fifo: true }).data).toEqual({ deliveryId: "dlv_1", webhookId: "wh_1", accountId: "acc_1", fifo: true });
+    expect(deliveryRequest({ ...row, fifo: false }).data.fifo).toBe(false);
   });
 });

@@ -153,7 +153,7 @@ describe("wakeDeliveryEngine under the inngest engine", () => {
       return {
         name: DELIVERY_REQUESTED,
         id: `${deliveryId}:a0:v${version}`,
-        data: { deliveryId, webhookId: d.webhookId, accountId: accountId },
+        data: { deliveryId, webhookId: d.webhookId, accountId: accountId, fifo: false },
       };
     };
     expect(events.map(({ name, id, data }) => ({ name, id, data }))).toEqual(

@@ -62,7 +62,7 @@ describe("reconcile-deliveries (inngest)", () => {
         lost.map((r) => ({
           name: DELIVERY_REQUESTED,
           id: deliveryRequestId({ ...r, endpointVersion: new Date(version) }),
-          data: { deliveryId: r.id, webhookId: "wh_x", accountId: "acct_y" },
+          data: { deliveryId: r.id, webhookId: "wh_x", accountId: "acct_y", fifo: false },
         })),
       ],
     ]);

@@ -81,7 +81,7 @@ describe("rescue-delivery (deliver-webhook's onFailure)", () => {
     expect(result).toEqual({ rescued: true });
     expect(slept).toEqual([["let-the-outage-pass", "1m"]]);
     // Not the dead run's `<id>:a0:v<version>`, which Inngest would ignore for 24 h; one per generation.
-    expect(sent).toEqual([{ name: DELIVERY_REQUESTED, id: `${d.id}:a0:v${version}:rescue`, data: d.requested }]);
+    expect(sent).toEqual([{ name: DELIVERY_REQUESTED, id: `${d.id}:a0:v${version}:rescue`, data: { ...d.requested, fifo: false } }]);
 
     // The re-requested run sends it.
     const run = new InngestTestEngine({ function: deliverWebhook, events: [{ name: DELIVERY_REQUESTED, data: d.requested }] });

@@ -8,6 +8,7 @@ import {
   jsonb,
   numeric,
   pgEnum,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -169,11 +170,30 @@ export const webhooks = pgTable(
     lastError: text("last_error"),
     disableWarnedAt: timestamp("disable_warned_at", { withTimezone: true }),
     secretRotatedAt: timestamp("secret_rotated_at", { withTimezone: true }),
+    // Endpoint options (lib/webhooks/endpoint-options.ts). Custom headers: name → value encrypted
+    // like signing secrets (null: none). At most `rate_limit_per_second` sends per second (null:
+    // unlimited): `next_send_at` is the earliest time the next send may start, shared by every
+    // process; `throttle_queue_until` spreads the deliveries put back to wait over later times.
+    // FIFO: one delivery at a time, in queue_position order. program_ids: only events of these
+    // programs (null: every program).
+    customHeaders: jsonb("custom_headers").$type<Record<string, string>>(),
+    rateLimitPerSecond: integer("rate_limit_per_second"),
+    nextSendAt: timestamp("next_send_at", { withTimezone: true }),
+    throttleQueueUntil: timestamp("throttle_queue_until", { withTimezone: true }),
+    fifo: boolean("fifo").notNull().default(false),
+    programIds: text("program_ids").array(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("webhooks_account_idx").on(t.accountId, t.createdAt)],
+  (t) => [
+    index("webhooks_account_idx").on(t.accountId, t.createdAt),
+    check("webhooks_rate_limit_check", sql`${t.rateLimitPerSecond} is null or ${t.rateLimitPerSecond} between 1 and 1000`),
+  ],
 );
+
+// Event order of deliveries, for FIFO endpoints: taken at insert, and again by a replay (which
+// goes to the back of the line).
+export const deliveryQueueSeq = pgSequence("deliveries_queue_seq");
 
 // Signing secrets, encrypted at rest. The current one has expires_at null; a rotated-out one
 // keeps signing until its expires_at (the grace period), so receivers can roll over.
@@ -254,6 +274,12 @@ export const deliveries = pgTable(
     // Lease held by the engine working on it; an expired lease means its worker died.
     lockedBy: text("locked_by"),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    // Place in its endpoint's line (FIFO endpoints send the lowest pending one first).
+    queuePosition: bigint("queue_position", { mode: "number" })
+      .notNull()
+      .default(sql`nextval('deliveries_queue_seq')`),
+    // Set while the delivery waits for its throttled endpoint's rate (the log says why it waits).
+    throttledUntil: timestamp("throttled_until", { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
@@ -276,6 +302,8 @@ export const deliveries = pgTable(
     ),
     // Not unique: a resend (lib/events) gives an endpoint a new delivery of the same event.
     index("deliveries_event_webhook_idx").on(t.eventId, t.webhookId),
+    // A FIFO endpoint's line: its pending deliveries in order.
+    index("deliveries_webhook_queue_idx").on(t.webhookId, t.queuePosition).where(sql`${t.status} = 'pending'`),
     // Every pending delivery says when it is due, so finding due work is one ordered index scan.
     check("deliveries_pending_due_check", sql`${t.status} <> 'pending' or ${t.nextAttemptAt} is not null`),
   ],

@@ -7,8 +7,7 @@ import { getDb, type Queryable } from "@/lib/db";
 import { accountEvents, deliveries, events, type Delivery } from "@/lib/db/schema";
 import { idFormat } from "@/lib/ids";
 import { attemptsOf } from "@/lib/webhooks/delivery-log";
-import { isEventType } from "@/lib/webhooks/events";
-import { serializeDelivery } from "@/lib/webhooks/serializers";
+import { eventTypeOf, parsePayload, serializeDelivery } from "@/lib/webhooks/serializers";
 import { decodeEventCursor, encodeEventCursor } from "./cursor";
 import type { ListEventsQuery, eventPageResponse, eventResponse, eventWithDeliveriesResponse } from "./schemas";
 
@@ -161,18 +160,4 @@ function serializeEvent(row: { id: string; type: string; test: boolean; createdA
         completedAt: newest.completedAt,
       })),
   };
-}
-
-// Bodies are written by buildEventBody, so they are JSON; keep the raw text otherwise.
-function parsePayload(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
-}
-
-function eventTypeOf(name: string) {
-  if (!isEventType(name)) throw new Error(`An event type not in the catalogue: ${name}`);
-  return name;
 }

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { deliveries, deliveryAttempts, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
+import { encryptHeaders } from "@/lib/webhooks/endpoint-options";
 import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
 import { EVENT_CATALOGUE, type EventType } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
@@ -13,7 +14,16 @@ import { encryptSecret, generateSigningSecret } from "@/lib/webhooks/secrets";
 export async function createTestWebhook(
   accountId: string,
   url: string,
-  opts: { events?: EventType[]; enabled?: boolean; secretCount?: number } = {},
+  opts: {
+    events?: EventType[];
+    enabled?: boolean;
+    secretCount?: number;
+    /** Endpoint options (lib/webhooks/endpoint-options.ts); header values in the clear. */
+    headers?: Record<string, string>;
+    rateLimitPerSecond?: number;
+    fifo?: boolean;
+    programIds?: string[];
+  } = {},
 ) {
   const db = await getDb();
   const id = newId("webhook");
@@ -23,6 +33,10 @@ export async function createTestWebhook(
     url,
     events: opts.events ?? ["conversion.created"],
     enabled: opts.enabled ?? true,
+    customHeaders: opts.headers ? encryptHeaders(opts.headers) : null,
+    rateLimitPerSecond: opts.rateLimitPerSecond ?? null,
+    fifo: opts.fifo ?? false,
+    programIds: opts.programIds ?? null,
   });
   // Oldest first in time; a rotated-out secret stays valid for a day. Returned newest first.
   const secrets: string[] = [];

@@ -240,6 +240,7 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
         completed_at = case when i.status = 'pending' then null else i.finished_at end,
         locked_by = null,
         locked_until = null,
+        throttled_until = null,
         updated_at = i.finished_at
       from input i
       where d.id = i.delivery_id and d.account_id = i.account_id and d.status = 'pending'

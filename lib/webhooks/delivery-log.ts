@@ -1,12 +1,12 @@
 import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { clientDateTime } from "@/lib/api/date-time";
+import { keysetCursor } from "@/lib/api/cursor";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { deliveries, deliveryAttempts, events, webhooks, type Delivery, type DeliveryAttempt } from "@/lib/db/schema";
-import { idFormat } from "@/lib/ids";
 
 type DeliveryStatus = Delivery["status"];
 import { requeueDeliveries } from "./delivery";
+import { waitReasonSql } from "./endpoint-options";
 import { wakeDeliveryEngine } from "./engine";
 import type { z } from "zod";
 import {
@@ -46,9 +46,10 @@ export async function listDeliveries(
     conditions.push(sql`(${deliveries.createdAt}, ${deliveries.id}) < (${after.createdAt}::timestamptz, ${after.id})`);
   }
   const rows = await db
-    .select({ delivery: deliveries, body: events.body, createdAtExact })
+    .select({ delivery: deliveries, body: events.body, createdAtExact, waitReason: waitReasonSql() })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
+    .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
     .where(and(...conditions))
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(query.limit + 1);
@@ -56,7 +57,7 @@ export async function listDeliveries(
   const attempts = await attemptsOf(db, page.map((r) => r.delivery.id));
   const last = page.at(-1);
   return {
-    data: page.map((r) => serializeDelivery(r.delivery, r.body, attempts.get(r.delivery.id) ?? [])),
+    data: page.map((r) => serializeDelivery(r.delivery, r.body, attempts.get(r.delivery.id) ?? [], r.waitReason)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAtExact, last.delivery.id) : null,
   };
 }
@@ -65,13 +66,14 @@ export async function listDeliveries(
 export async function getDelivery(accountId: string, deliveryId: string) {
   const db = await getDb();
   const [row] = await db
-    .select({ delivery: deliveries, body: events.body })
+    .select({ delivery: deliveries, body: events.body, waitReason: waitReasonSql() })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
+    .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
     .where(and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, accountId)));
   if (!row) throw deliveryNotFound();
   const attempts = await attemptsOf(db, [deliveryId]);
-  return serializeDelivery(row.delivery, row.body, attempts.get(deliveryId) ?? []);
+  return serializeDelivery(row.delivery, row.body, attempts.get(deliveryId) ?? [], row.waitReason);
 }
 
 // All attempts of a page of deliveries in one query.
@@ -91,24 +93,10 @@ export async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<
   return byDelivery;
 }
 
-// The cursor is opaque to clients: base64url of "<created_at to the µs>|<delivery id>".
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(.*)$/;
-
-export function encodeCursor(createdAtExact: string, id: string): string {
-  return Buffer.from(`${createdAtExact}|${id}`, "utf8").toString("base64url");
-}
-
-export function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  // The date must be one PostgreSQL holds exactly (not 0000-01-01, not 2026-02-30): else a 500.
-  if (!match || !clientDateTime.safeParse(match[1]).success || !idFormat("delivery").test(match[2]!)) {
-    throw new ApiError("unprocessable", "The request is invalid; see details.", {
-      fieldErrors: { cursor: ["The cursor is not valid; start again from the first page."] },
-      formErrors: [],
-    });
-  }
-  return { createdAt: match[1]!, id: match[2]! };
-}
+// The log's cursor (lib/api/cursor.ts): the position of the last delivery of a page.
+const cursor = keysetCursor("delivery");
+export const encodeCursor = cursor.encode;
+export const decodeCursor = cursor.decode;
 
 // --- Sending again ---------------------------------------------------------------------------
 

@@ -8,6 +8,16 @@ import { log } from "@/lib/log";
 import { recordAttempt } from "./attempt-recorder";
 import { endpointOutcomeKind } from "./endpoint-policy";
 import { noticesSettled } from "./notices";
+import {
+  backOfTheLine,
+  decryptHeaders,
+  deferForRate,
+  maskHeaders,
+  notBehindInLine,
+  takeSendTurn,
+  THROTTLE_LATE_MS,
+  type StoredHeaders,
+} from "./endpoint-options";
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
 import { decryptSecret } from "./secrets";
@@ -39,7 +49,17 @@ export type ProcessResult =
   /** Nothing was sent: see `reason`. `nextAttemptAt` tells a caller when to look again. */
   | { status: "skipped"; reason: SkipReason; nextAttemptAt?: string };
 
-export type SkipReason = "not_found" | "not_pending" | "webhook_disabled" | "not_due" | "leased" | "lost_race";
+export type SkipReason =
+  | "not_found"
+  | "not_pending"
+  | "webhook_disabled"
+  | "not_due"
+  | "leased"
+  | "lost_race"
+  /** Throttled endpoint: put back, due at the send slot it holds (`nextAttemptAt`). */
+  | "throttled"
+  /** FIFO endpoint: an earlier delivery to it is still pending; look again at `nextAttemptAt`. */
+  | "behind_earlier";
 
 export interface ProcessOptions {
   /** Who works on it: the embedded worker's id, or `inngest:<runId>`. */
@@ -69,8 +89,15 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const delivery = opts.leased ?? (await takeLease(db, deliveryId, opts.owner, now()));
   if (!delivery) return explainSkip(db, deliveryId, now());
 
+  // Options, consulted only for endpoints that use them: the rate (waits for its turn to send).
+  if (delivery.rateLimitPerSecond !== null) {
+    const deferred = await awaitSendTurn(db, delivery, opts.owner, now());
+    if (deferred) return deferred;
+  }
+
   const attemptNumber = delivery.attemptCount + 1;
   const secrets = readSecrets(delivery);
+  const customHeaders = readCustomHeaders(delivery);
   const headers = buildDeliveryHeaders({
     deliveryId: delivery.id,
     eventType: delivery.eventType,
@@ -80,9 +107,11 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   });
   // An unreadable secret is an operator problem (WEBHOOK_SECRET_KEY changed): record it as a
   // failed attempt that sent nothing, visible in the log, instead of crashing on every claim.
-  const result = secrets
-    ? await sendWebhook({ url: delivery.url, headers, body: delivery.body, timeoutMs: config.timeoutMs })
-    : unsentAttempt(now(), UNREADABLE_SECRET);
+  const result = !secrets
+    ? unsentAttempt(now(), UNREADABLE_SECRET)
+    : !customHeaders
+      ? unsentAttempt(now(), UNREADABLE_HEADERS)
+      : await sendWebhook({ url: delivery.url, headers, extraHeaders: customHeaders, body: delivery.body, timeoutMs: config.timeoutMs });
   opts.onSent?.();
 
   const next = decideNextStep({
@@ -96,7 +125,8 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   const finishedAt = now();
   const nextAttemptAt = next.kind === "retry" ? new Date(finishedAt.getTime() + next.delayMs) : null;
 
-  const attempt = attemptRow(attemptNumber, result, headers);
+  // The log shows which custom headers went out, never their values.
+  const attempt = attemptRow(attemptNumber, result, delivery.customHeaders ? { ...maskHeaders(delivery.customHeaders), ...headers } : headers);
   const recorded = await recordAttempt(
     {
       deliveryId: delivery.id,
@@ -129,6 +159,43 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
 
 const UNREADABLE_SECRET =
   "Not sent: the endpoint's signing secret could not be decrypted (was WEBHOOK_SECRET_KEY changed?). Rotate the secret with no grace period, then replay.";
+
+const UNREADABLE_HEADERS =
+  "Not sent: the endpoint's custom header values could not be decrypted (was WEBHOOK_SECRET_KEY changed?). Set the headers again, then replay.";
+
+function readCustomHeaders(delivery: LeasedDelivery): Record<string, string> | null {
+  if (!delivery.customHeaders) return {};
+  try {
+    return decryptHeaders(delivery.customHeaders);
+  } catch (err) {
+    log.error("custom header values could not be decrypted", { deliveryId: delivery.id, err });
+    return null;
+  }
+}
+
+/**
+ * A throttled endpoint's turn (endpoint-options.ts): a turn within THROTTLE_MAX_WAIT_MS is waited
+ * for here; otherwise the delivery is put back, due about when its turn comes. A turn missed by
+ * more than THROTTLE_LATE_MS (a busy process woke late) is given up for a fresh one, so a late
+ * send cannot crowd the next ones. Null: send now.
+ */
+async function awaitSendTurn(db: Db, delivery: LeasedDelivery, owner: string, now: Date): Promise<ProcessResult | null> {
+  const rate = delivery.rateLimitPerSecond!;
+  // A few fresh turns at most: a process this late on every one of them sends anyway, rather
+  // than never (the rate then holds only as well as the process keeps time).
+  for (let tries = 1, at = now; ; tries++, at = new Date()) {
+    const turn = await takeSendTurn(db, delivery.webhookId, rate, at);
+    if (!turn) {
+      const dueAt = await deferForRate(db, delivery, owner, rate, at);
+      if (!dueAt) return { status: "skipped", reason: "lost_race" };
+      return { status: "skipped", reason: "throttled", nextAttemptAt: dueAt.toISOString() };
+    }
+    // +1: a timer may fire within the millisecond before; the turn is a lower bound.
+    const waitMs = turn.getTime() - Date.now() + 1;
+    if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (Date.now() - turn.getTime() <= THROTTLE_LATE_MS || tries >= 3) return null;
+  }
+}
 
 function readSecrets(delivery: LeasedDelivery): string[] | null {
   try {
@@ -175,6 +242,7 @@ async function takeLease(db: Db, deliveryId: string, owner: string, now: Date): 
         eq(deliveries.status, "pending"),
         lte(deliveries.nextAttemptAt, now),
         or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now), eq(deliveries.lockedBy, owner)),
+        notBehindInLine(),
       ),
     )
     .returning(leasedColumns(now));
@@ -202,6 +270,10 @@ export function leasedColumns(now: Date) {
     budgetStart: deliveries.budgetStart,
     url: webhooks.url,
     body: events.body,
+    // Endpoint options (null/false when unused).
+    customHeaders: webhooks.customHeaders,
+    rateLimitPerSecond: webhooks.rateLimitPerSecond,
+    fifo: webhooks.fifo,
     // Valid secrets, newest first: the current one and the one still in a rotation grace period.
     // Rotation ends older ones, so two is the documented most; the limit keeps the promise even
     // if rows say otherwise (a receiver's header parser may not expect a third signature).
@@ -224,7 +296,14 @@ export type LeasedDelivery = {
   url: string;
   body: string;
   secrets: string[];
+  customHeaders: StoredHeaders;
+  rateLimitPerSecond: number | null;
+  fifo: boolean;
 };
+
+// How often a delivery behind an earlier one in a FIFO line looks again (the Inngest engine; the
+// embedded worker claims the next one as soon as the one ahead ends).
+export const FIFO_RECHECK_MS = 1000;
 
 async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<ProcessResult> {
   const [d] = await db
@@ -233,6 +312,11 @@ async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<Proce
       nextAttemptAt: deliveries.nextAttemptAt,
       lockedUntil: deliveries.lockedUntil,
       enabled: webhooks.enabled,
+      // FIFO: when the earliest of the pending deliveries ahead of it is next due (null: none ahead).
+      aheadDueAt: sql<string | null>`case when ${webhooks.fifo} then (
+        select min(earlier.next_attempt_at) from deliveries earlier
+        where earlier.webhook_id = ${deliveries.webhookId} and earlier.status = 'pending'
+          and earlier.queue_position < ${deliveries.queuePosition}) end`,
     })
     .from(deliveries)
     .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
@@ -244,6 +328,12 @@ async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<Proce
   if (!d.enabled) return { status: "skipped", reason: "webhook_disabled" };
   if (d.nextAttemptAt && d.nextAttemptAt > now) {
     return { status: "skipped", reason: "not_due", nextAttemptAt: d.nextAttemptAt.toISOString() };
+  }
+  if (d.aheadDueAt !== null) {
+    // Look again when the one ahead is next tried, and at least every FIFO_RECHECK_MS.
+    const ahead = new Date(d.aheadDueAt).getTime();
+    const at = Math.max(ahead, now.getTime() + FIFO_RECHECK_MS);
+    return { status: "skipped", reason: "behind_earlier", nextAttemptAt: new Date(at).toISOString() };
   }
   return { status: "skipped", reason: "leased", nextAttemptAt: d.lockedUntil?.toISOString() };
 }
@@ -258,6 +348,18 @@ async function explainSkip(db: Db, deliveryId: string, now: Date): Promise<Proce
  */
 export async function requeueDeliveries(db: Queryable, where: SQL): Promise<string[]> {
   const now = new Date();
+  // New places at the back of their lines, taken in their old order (a FIFO endpoint's retried
+  // deliveries keep their event order among themselves).
+  const finished = db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(where, ne(deliveries.status, "pending")))
+    .orderBy(deliveries.queuePosition)
+    .as("finished");
+  const line = db
+    .select({ id: finished.id, position: sql<number>`${backOfTheLine}`.as("position") })
+    .from(finished)
+    .as("line");
   const rows = await db
     .update(deliveries)
     .set({
@@ -268,9 +370,13 @@ export async function requeueDeliveries(db: Queryable, where: SQL): Promise<stri
       lockedUntil: null,
       completedAt: null,
       lastError: null,
+      // To the back of its endpoint's line (FIFO: after what is queued); no send slot held.
+      queuePosition: sql`${line.position}`,
+      throttledUntil: null,
       updatedAt: now,
     })
-    .where(and(where, ne(deliveries.status, "pending")))
+    .from(line)
+    .where(and(eq(deliveries.id, line.id), ne(deliveries.status, "pending")))
     .returning({ id: deliveries.id });
   return rows.map((r) => r.id);
 }

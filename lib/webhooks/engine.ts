@@ -51,8 +51,17 @@ export const deliveryRequestColumns = {
   accountId: deliveries.accountId,
   attemptCount: deliveries.attemptCount,
   endpointVersion: webhooks.updatedAt,
+  // Routes the request to the FIFO function (one step at a time per endpoint) or the other.
+  fifo: webhooks.fifo,
 };
-export type DeliveryRequestRow = { id: string; webhookId: string; accountId: string; attemptCount: number; endpointVersion: Date };
+export type DeliveryRequestRow = {
+  id: string;
+  webhookId: string;
+  accountId: string;
+  attemptCount: number;
+  endpointVersion: Date;
+  fifo?: boolean;
+};
 
 /**
  * The event id of a request (Inngest ignores a second event with the same id for 24 h): the

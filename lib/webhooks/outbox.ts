@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, inArray, ne } from "drizzle-orm";
+import { and, arrayContains, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/lib/db";
 import { accountEvents, deliveries, events, webhooks } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -49,11 +49,25 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
   if (input.onlyWebhookId) conditions.push(eq(webhooks.id, input.onlyWebhookId));
   else conditions.push(arrayContains(webhooks.events, [input.type]));
   if (input.exceptWebhookId) conditions.push(ne(webhooks.id, input.exceptWebhookId));
+  // Program filters: an endpoint limited to some programs gets only their events. Events of no
+  // program (endpoint.*) and test sends (their program is made up) go to it whatever its filter.
+  const programId = programOf(input.data);
+  if (programId && !input.test) {
+    conditions.push(or(isNull(webhooks.programIds), arrayContains(webhooks.programIds, [programId]))!);
+  }
   const targets = await tx
-    .select({ id: webhooks.id, accountId: webhooks.accountId })
+    .select({ id: webhooks.id, accountId: webhooks.accountId, fifo: webhooks.fifo })
     .from(webhooks)
     .where(and(...conditions));
   if (targets.length === 0) return { eventId, deliveryIds: [] as string[] };
+  // A FIFO endpoint's line is in queue_position order, taken at insert: hold the endpoint's line
+  // lock until this commits, so an event written concurrently for it takes a later place and is
+  // seen after ours. An advisory lock, not the webhook row: recording an attempt locks the row
+  // after the rollup triggers' rows, and the row lock here (taken before them) deadlocked with it.
+  const fifo = targets.filter((t) => t.fifo).map((t) => t.id).sort();
+  for (const id of fifo) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`fifo:${id}`}, 0))`);
+  }
 
   const rows = await enqueueDeliveries(tx, { eventId, type: input.type, test: input.test ?? false }, targets, now);
   return { eventId, deliveryIds: rows.map((r) => r.id), deliveries: rows };
@@ -96,4 +110,9 @@ function searchKeysOf(data: object): { subjectId: string | null; externalId: str
     subjectId: typeof id === "string" ? id : null,
     externalId: typeof externalId === "string" ? externalId : null,
   };
+}
+
+/** The program an event is about, when it is about one (conversion.*, partnership.created). */
+function programOf(data: object): string | null {
+  return "programId" in data && typeof data.programId === "string" ? data.programId : null;
 }

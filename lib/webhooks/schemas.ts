@@ -59,17 +59,134 @@ const eventList = z
   .min(1, "Subscribe to at least one event.")
   .transform((list) => [...new Set(list)]);
 
+// --- Endpoint options (issue 13) ---------------------------------------------------------------
+
+export const MAX_CUSTOM_HEADERS = 20;
+export const MAX_HEADER_NAME_LENGTH = 100;
+export const MAX_HEADER_VALUE_LENGTH = 1024;
+export const MAX_RATE_LIMIT_PER_SECOND = 1000;
+export const MAX_PROGRAM_FILTERS = 100;
+/** What GET/list/PATCH show instead of a custom header's value (values are secrets). */
+export const MASKED_HEADER_VALUE = "********";
+
+// Headers every delivery carries, set by us: a custom header may not replace them (nor the
+// framing headers Node.js sets). Compared lower-cased; `webhook-*` and `x-webhook-*` are ours too.
+export const RESERVED_HEADERS = [
+  "content-type",
+  "content-length",
+  "content-encoding",
+  "transfer-encoding",
+  "user-agent",
+  "host",
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+] as const;
+const RESERVED_HEADER_PREFIXES = ["webhook-", "x-webhook-"] as const;
+
+/** Why a custom header name may not be used, or null. */
+export function reservedHeaderProblem(name: string): string | null {
+  const lower = name.toLowerCase();
+  if ((RESERVED_HEADERS as readonly string[]).includes(lower) || RESERVED_HEADER_PREFIXES.some((p) => lower.startsWith(p))) {
+    return `The header ${name} is set by PartnersMy on every delivery and cannot be overridden.`;
+  }
+  return null;
+}
+
+export const HEADER_PROBLEMS = ["tooMany", "nameLength", "nameChars", "reserved", "duplicate", "valueLength", "valueChars", "valueEmpty"] as const;
+export type HeaderProblem = (typeof HEADER_PROBLEMS)[number];
+
+// RFC 9110 token characters; a value is visible ASCII, spaces and tabs (never CR, LF or NUL).
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+/** `headers` on create: name → value. On PATCH a value may be null: keep the stored one. */
+function headerMap<V extends z.ZodType<string | null>>(value: V) {
+  return z
+    .record(z.string(), value, "headers must be an object of header name → value.")
+    .superRefine((headers, ctx) => {
+      const names = Object.keys(headers);
+      const seen = new Set<string>();
+      // `reason` lets the dashboard word each problem in the reader's language.
+      const issue = (reason: HeaderProblem, message: string, name?: string) =>
+        ctx.addIssue({ code: "custom", message, params: { reason }, ...(name === undefined ? {} : { path: [name] }) });
+      if (names.length > MAX_CUSTOM_HEADERS) issue("tooMany", `Use at most ${MAX_CUSTOM_HEADERS} custom headers.`);
+      for (const name of names) {
+        const reserved = reservedHeaderProblem(name);
+        const problem: [HeaderProblem, string] | null =
+          name.length === 0 || name.length > MAX_HEADER_NAME_LENGTH
+            ? ["nameLength", `A header name has 1 to ${MAX_HEADER_NAME_LENGTH} characters.`]
+            : !HEADER_NAME.test(name)
+              ? ["nameChars", `The header name ${JSON.stringify(name)} may only contain letters, digits and ! # $ % & ' * + - . ^ _ \` | ~.`]
+              : reserved
+                ? ["reserved", reserved]
+                : seen.has(name.toLowerCase())
+                  ? ["duplicate", `The header ${name} is given twice (names are case-insensitive).`]
+                  : null;
+        seen.add(name.toLowerCase());
+        if (problem) {
+          issue(problem[0], problem[1], name);
+          continue;
+        }
+        const v = headers[name];
+        if (typeof v !== "string") continue;
+        if (v.length > MAX_HEADER_VALUE_LENGTH) {
+          issue("valueLength", `Keep the value of ${name} under ${MAX_HEADER_VALUE_LENGTH} characters.`, name);
+        } else if (!HEADER_VALUE.test(v)) {
+          issue("valueChars", `The value of ${name} may only contain printable ASCII characters (no line breaks).`, name);
+        } else if (v.trim() === "") {
+          issue("valueEmpty", `Give ${name} a value.`, name);
+        }
+      }
+    });
+}
+
+const headerValue = z.string(`A header value must be a string.`);
+
+export const rateLimitPerSecond = z
+  .number("rateLimitPerSecond must be a number of deliveries per second, or null for no limit.")
+  .int("rateLimitPerSecond must be a whole number.")
+  .min(1, "rateLimitPerSecond must be at least 1 (or null for no limit).")
+  .max(MAX_RATE_LIMIT_PER_SECOND, `rateLimitPerSecond can be at most ${MAX_RATE_LIMIT_PER_SECOND}.`)
+  .nullable();
+
+const programIdList = z
+  .array(z.string().min(1, "A program id cannot be empty.").max(100), "programIds must be a list of program ids, or null for all.")
+  .min(1, "Give at least one program id, or null for every program.")
+  .max(MAX_PROGRAM_FILTERS, `Filter on at most ${MAX_PROGRAM_FILTERS} programs.`)
+  .transform((list) => [...new Set(list)])
+  .nullable();
+
+const HEADERS_INPUT_DOC = `Custom headers sent with every delivery, name → value (at most ${MAX_CUSTOM_HEADERS}; the headers PartnersMy sets cannot be overridden). Values are stored encrypted.`;
+
 const webhookFields = {
   url: webhookUrl,
   events: eventList,
   description: z.string().trim().max(500, "Keep the description under 500 characters."),
   enabled: z.boolean(),
+  headers: headerMap(headerValue).meta({ description: HEADERS_INPUT_DOC }),
+  rateLimitPerSecond: rateLimitPerSecond.meta({
+    description: `At most this many deliveries per second (1–${MAX_RATE_LIMIT_PER_SECOND}), across every worker; null: no limit. Deliveries over the rate wait; none is failed.`,
+  }),
+  fifo: z.boolean("fifo must be true or false.").meta({
+    description: "Ordered delivery: one at a time, in event order; a delivery that fails for good lets the next go.",
+  }),
+  programIds: programIdList.meta({
+    description: "Only events of these programs (an advertiser's own, or those an affiliate applied to); null: every program.",
+  }),
 };
 
 export const createWebhookInput = z.strictObject({
   ...webhookFields,
   description: webhookFields.description.default(""),
   enabled: webhookFields.enabled.default(true),
+  headers: webhookFields.headers.default({}),
+  rateLimitPerSecond: webhookFields.rateLimitPerSecond.default(null),
+  fifo: webhookFields.fifo.default(false),
+  programIds: webhookFields.programIds.default(null),
 });
 export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
 
@@ -84,6 +201,10 @@ export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
 export const updateWebhookInput = z
   .strictObject({
     ...z.strictObject(webhookFields).partial().shape,
+    // The whole set of custom headers: a name left out is removed; a null value keeps the stored one.
+    headers: headerMap(headerValue.nullable())
+      .meta({ description: `${HEADERS_INPUT_DOC} The whole set: a name left out is removed; a null value keeps the stored one.` })
+      .optional(),
     discardHeld: z.boolean().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), "Change at least one field.")
@@ -177,6 +298,22 @@ export const webhookResponse = z
     previousSecretExpiresAt: timestamp
       .nullable()
       .meta({ description: "Until then the previous secret still signs deliveries too." }),
+    headers: z.record(z.string(), z.string()).meta({
+      description: `Custom headers sent with every delivery. Values are shown as "${MASKED_HEADER_VALUE}" except in the create response.`,
+    }),
+    rateLimitPerSecond: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "At most this many deliveries per second to this endpoint (across every worker); null: no limit. Deliveries over the rate wait." }),
+    fifo: z.boolean().meta({
+      description:
+        "Ordered delivery: one delivery at a time, in event order. A delivery waits while an earlier one is pending (retries included); one that fails for good lets the next go.",
+    }),
+    programIds: z
+      .array(prefixedId("prg"))
+      .nullable()
+      .meta({ description: "Only events of these programs are delivered (operational endpoint.* events always are); null: every program." }),
     heldDeliveries: z
       .number()
       .int()
@@ -222,6 +359,10 @@ export const deliveryAttemptResponse = z
   })
   .meta({ id: "DeliveryAttempt" });
 
+/** Why a pending delivery waits (endpoint options and disabled endpoints; see deliveryResponse). */
+export const WAIT_REASONS = ["throttled", "behind_earlier", "endpoint_disabled"] as const;
+export type WaitReason = (typeof WAIT_REASONS)[number];
+
 export const deliveryResponse = z
   .object({
     id: prefixedId("dlv", "Delivery id: one event to one endpoint. Equal to the webhook-id header."),
@@ -231,6 +372,10 @@ export const deliveryResponse = z
     status: z.enum(DELIVERY_STATUSES),
     attemptCount: z.number().int(),
     nextAttemptAt: timestamp.nullable().meta({ description: "When the next attempt is due (pending only)." }),
+    waitReason: z.enum(WAIT_REASONS).nullable().meta({
+      description:
+        "Why a pending delivery is waiting: `throttled` (its endpoint's rateLimitPerSecond; it goes at nextAttemptAt), `behind_earlier` (FIFO endpoint: an earlier delivery is still pending, retries included), `endpoint_disabled` (held until the endpoint is enabled). null: not waiting for any of these (due, in flight, or waiting for its retry at nextAttemptAt).",
+    }),
     lastStatusCode: z.number().int().nullable(),
     lastError: z.string().nullable().meta({ description: "Why the delivery ended without success, when known." }),
     test: z.boolean().meta({ description: "true for test events." }),

@@ -17,6 +17,8 @@ const DRAIN_LIMIT_BYTES = 1024 * 1024;
 export interface SendInput {
   url: string;
   headers: Record<string, string>;
+  /** The endpoint's custom headers; `headers` (ours) win over them. */
+  extraHeaders?: Record<string, string>;
   body: string;
   timeoutMs?: number;
   connectTimeoutMs?: number;
@@ -88,7 +90,7 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
     };
     const req = transport.request(url, {
       method: "POST",
-      headers: { ...input.headers, "content-length": String(Buffer.byteLength(input.body)) },
+      headers: { ...input.extraHeaders, ...input.headers, "content-length": String(Buffer.byteLength(input.body)) },
       agent: agentFor(url.protocol, allowPrivate),
       lookup: createGuardedLookup(allowPrivate),
     });

@@ -2,8 +2,9 @@ import type { z } from "zod";
 import { getConfig } from "@/lib/config";
 import type { Delivery, DeliveryAttempt, Webhook } from "@/lib/db/schema";
 import { disablesAt } from "./endpoint-policy";
+import { maskHeaders } from "./endpoint-options";
 import { isEventType } from "./events";
-import type { deliveryAttemptResponse, deliveryResponse, webhookResponse } from "./schemas";
+import type { deliveryAttemptResponse, deliveryResponse, WaitReason, webhookResponse } from "./schemas";
 
 // One serializer per resource: a response is built field by field from these, so a new
 // column (or a secret) never reaches a client by accident. Each returns `z.input` of its
@@ -36,6 +37,11 @@ export function serializeWebhook(webhook: Webhook, extras: WebhookExtras): Seria
     updatedAt: webhook.updatedAt,
     secretRotatedAt: webhook.secretRotatedAt,
     previousSecretExpiresAt: extras.previousSecretExpiresAt,
+    // Options: header values are secrets, shown by name only.
+    headers: maskHeaders(webhook.customHeaders),
+    rateLimitPerSecond: webhook.rateLimitPerSecond,
+    fifo: webhook.fifo,
+    programIds: webhook.programIds,
     ...(extras.heldDeliveries === undefined ? {} : { heldDeliveries: extras.heldDeliveries }),
   };
 }
@@ -55,7 +61,12 @@ export function serializeAttempt(attempt: DeliveryAttempt): z.input<typeof deliv
 }
 
 /** A delivery with its event body (`payload`, exactly what the receiver gets) and attempts. */
-export function serializeDelivery(delivery: Delivery, eventBody: string, attempts: DeliveryAttempt[]): SerializedDelivery {
+export function serializeDelivery(
+  delivery: Delivery,
+  eventBody: string,
+  attempts: DeliveryAttempt[],
+  waitReason: WaitReason | null = null,
+): SerializedDelivery {
   return {
     id: delivery.id,
     webhookId: delivery.webhookId,
@@ -64,6 +75,7 @@ export function serializeDelivery(delivery: Delivery, eventBody: string, attempt
     status: delivery.status,
     attemptCount: delivery.attemptCount,
     nextAttemptAt: delivery.nextAttemptAt,
+    waitReason: delivery.status === "pending" ? waitReason : null,
     lastStatusCode: delivery.lastStatusCode,
     lastError: delivery.lastError,
     test: delivery.test,
@@ -77,7 +89,7 @@ export function serializeDelivery(delivery: Delivery, eventBody: string, attempt
 export type SerializedDelivery = z.input<typeof deliveryResponse>;
 
 // Event bodies are written by buildEventBody, so they are JSON; keep the raw text otherwise.
-function parsePayload(body: string): unknown {
+export function parsePayload(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -85,7 +97,7 @@ function parsePayload(body: string): unknown {
   }
 }
 
-function eventTypeOf(name: string) {
-  if (!isEventType(name)) throw new Error(`Delivery of an event type not in the catalogue: ${name}`);
+export function eventTypeOf(name: string) {
+  if (!isEventType(name)) throw new Error(`An event type not in the catalogue: ${name}`);
   return name;
 }

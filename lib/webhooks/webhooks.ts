@@ -18,6 +18,7 @@ import {
   type RotateSecretInput,
   type UpdateWebhookInput,
 } from "./schemas";
+import { assertProgramsAllowed, encryptHeaders, mergeHeaders } from "./endpoint-options";
 import { encryptSecret, generateSigningSecret } from "./secrets";
 import { serializeWebhook } from "./serializers";
 import { validateWebhookUrl } from "./ssrf";
@@ -72,9 +73,14 @@ export async function getWebhook(accountId: string, id: string) {
 }
 
 /** A new endpoint and its first signing secret; the secret is returned this once. */
-export async function createWebhook(accountId: string, input: CreateWebhookInput): Promise<z.input<typeof createdWebhookResponse>> {
+export async function createWebhook(
+  accountId: string,
+  given: WithOptionalOptions<CreateWebhookInput>,
+): Promise<z.input<typeof createdWebhookResponse>> {
+  const input = { headers: {}, rateLimitPerSecond: null, fifo: false, programIds: null, ...given };
   const url = allowedUrl(input.url);
   const db = await getDb();
+  await assertProgramsAllowed(db, accountId, input.programIds);
   const secret = generateSigningSecret();
   const webhook = await db.transaction(async (tx) => {
     // Serialise creations per account so two at once cannot both pass the limit.
@@ -96,12 +102,17 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
         events: input.events,
         enabled: input.enabled,
         disabledReason: input.enabled ? null : MANUALLY_DISABLED_REASON,
+        customHeaders: encryptHeaders(input.headers),
+        rateLimitPerSecond: input.rateLimitPerSecond,
+        fifo: input.fifo,
+        programIds: input.programIds,
       })
       .returning();
     await tx.insert(webhookSecrets).values({ id: newId("webhookSecret"), webhookId: row!.id, ciphertext: encryptSecret(secret) });
     return row!;
   });
-  return { ...serializeWebhook(webhook, { previousSecretExpiresAt: null }), secret };
+  // The one response that shows the custom header values: the caller just sent them.
+  return { ...serializeWebhook(webhook, { previousSecretExpiresAt: null }), headers: input.headers, secret };
 }
 
 /**
@@ -112,6 +123,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
 export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput) {
   const url = input.url === undefined ? undefined : allowedUrl(input.url);
   const db = await getDb();
+  if (input.programIds !== undefined) await assertProgramsAllowed(db, accountId, input.programIds);
   const { webhook, released } = await db.transaction(async (tx) => {
     const [current] = await tx
       .select()
@@ -124,6 +136,13 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     if (url !== undefined) changes.url = url;
     if (input.description !== undefined) changes.description = input.description;
     if (input.events !== undefined) changes.events = input.events;
+    if (input.headers !== undefined) changes.customHeaders = mergeHeaders(current.customHeaders, input.headers);
+    if (input.rateLimitPerSecond !== undefined) {
+      // A new rate starts afresh: turns spread at the old rate would hold back deliveries put back later.
+      Object.assign(changes, { rateLimitPerSecond: input.rateLimitPerSecond, nextSendAt: null, throttleQueueUntil: null });
+    }
+    if (input.fifo !== undefined) changes.fifo = input.fifo;
+    if (input.programIds !== undefined) changes.programIds = input.programIds;
     // The endpoint rule's answer to the owner: enabling starts it healthy (endpoint-policy.ts).
     if (input.enabled === true && !current.enabled) Object.assign(changes, enabledHealth());
     if (input.enabled === false && current.enabled) Object.assign(changes, manuallyDisabledHealth());
@@ -147,6 +166,10 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     heldDeliveries: webhook.enabled ? 0 : await countPendingDeliveries(db, accountId, id),
   });
 }
+
+type OptionFields = "headers" | "rateLimitPerSecond" | "fifo" | "programIds";
+/** Callers in code (demo seed, tests) may leave the options out: they default as in the API. */
+type WithOptionalOptions<T extends Record<OptionFields, unknown>> = Omit<T, OptionFields> & Partial<Pick<T, OptionFields>>;
 
 /** Deleting an endpoint removes its secrets and delivery log with it. */
 export async function deleteWebhook(accountId: string, id: string): Promise<void> {

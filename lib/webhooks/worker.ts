@@ -6,6 +6,7 @@ import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { leaseJoin, leaseMs, leasedColumns, processDelivery, type LeasedDelivery } from "./delivery";
+import { notBehindInLine } from "./endpoint-options";
 import { deliveryBus, DELIVERIES_CHANNEL, PROCESS_TAG } from "./engine";
 
 // The embedded engine: claims due deliveries in batches and runs the state machine on them.
@@ -383,6 +384,7 @@ export class DeliveryWorker {
         and(
           eq(deliveries.status, "pending"),
           eq(webhooks.enabled, true),
+          notBehindInLine(),
           this.notFull(),
           lendable > 0 ? undefined : this.notAtShare(),
           this.notQueued(),
@@ -428,6 +430,8 @@ export class DeliveryWorker {
         and(
           claimable,
           eq(webhooks.enabled, true),
+          // FIFO endpoints: only the first pending delivery of the line.
+          notBehindInLine(),
           this.notFull(),
           mode === "share" ? this.notAtShare(atShare) : undefined,
           this.notQueued(),
@@ -561,6 +565,10 @@ export class DeliveryWorker {
     })
       .then((result) => {
         if (result.status === "pending") this.wakeAt(Date.parse(result.nextAttemptAt));
+        // Put back until its send slot (throttled endpoint).
+        else if (result.status === "skipped" && result.nextAttemptAt) this.wakeAt(Date.parse(result.nextAttemptAt));
+        // The head of a FIFO line is done: the next one is claimable now.
+        else if (claim.delivery.fifo && result.status !== "skipped") this.kick();
       })
       .catch((err) => log.error("delivery attempt crashed", { workerId: this.id, deliveryId: claim.delivery.id, err }))
       .finally(() => {
