@@ -9,6 +9,7 @@
 //   noisy_neighbour  one account's commit → receipt p50/p99 at a steady 50 events/s alone, then
 //                    again while another account's 10 endpoints accept and never answer, with a
 //                    backlog of 500 deliveries to them (target: p99_with / p99_alone ≤ 2).
+//   log              p50/p99 of the delivery log and stats routes at BENCH_LOG_ROWS deliveries (bench/log.mts).
 // BENCH_FIGURES=noisy_neighbour,latency picks some of them (default: all).
 import { fork, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
@@ -26,10 +27,12 @@ import { createScratchDatabase, requireServerUrl } from "@/lib/testing/scratch-d
 import { sendWebhook } from "@/lib/webhooks/send";
 import { buildDeliveryHeaders } from "@/lib/webhooks/signing";
 import { DeliveryWorker } from "@/lib/webhooks/worker";
+import { benchLog } from "./log.mjs";
 
 const serverUrl = requireServerUrl("npm run bench");
 // A database of its own, so the workers run as in production: unscoped, the only work there.
-const scratch = await createScratchDatabase(serverUrl, "bench");
+// BENCH_DB_PREFIX names it on a shared server (default "bench": bench_<random>).
+const scratch = await createScratchDatabase(serverUrl, process.env.BENCH_DB_PREFIX ?? "bench");
 process.env.DATABASE_URL = scratch.url;
 process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "true"; // the receiver is on loopback
 process.env.LOG_LEVEL ??= "warn";
@@ -61,6 +64,7 @@ try {
   if (wanted("latency")) await benchLatency();
   if (wanted("fanout")) await benchFanout();
   if (wanted("noisy_neighbour")) await benchNoisyNeighbour();
+  if (wanted("log")) await benchLog(scratch.url);
 } finally {
   await receiver.close();
   await closeDb();

@@ -1,9 +1,9 @@
 import type { EventEmitter } from "node:events";
 import type { Transporter } from "nodemailer";
 import type { DbHandle } from "@/lib/db";
+import type { Schedule } from "@/lib/schedule";
 import type { AttemptRecorder } from "@/lib/webhooks/attempt-recorder";
 import type { NoticeDispatcher } from "@/lib/webhooks/notices";
-import type { RetentionSchedule } from "@/lib/webhooks/retention";
 import type { DeliveryWorker } from "@/lib/webhooks/worker";
 
 /**
@@ -17,7 +17,8 @@ export interface ProcessSingletons {
   deliveryBus: EventEmitter;
   processTag: string;
   deliveryWorker: DeliveryWorker;
-  retentionSchedule: RetentionSchedule;
+  retentionSchedule: Schedule;
+  rollupFoldSchedule: Schedule;
   rateLimitSweptAt: number;
   signInFailuresSweptAt: number;
   warnedUnknownClientAddress: true;

@@ -8,6 +8,7 @@ import { closeDb, getDbHandle } from "@/lib/db";
 import { log } from "@/lib/log";
 import { startNoticeSchedule, stopNoticeSchedule } from "@/lib/webhooks/notices";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
+import { startRollupFoldSchedule, stopRollupFoldSchedule } from "@/lib/webhooks/rollups";
 import { DeliveryWorker } from "@/lib/webhooks/worker";
 
 const { values } = parseArgs({
@@ -35,6 +36,8 @@ await worker.start();
 startRetentionSchedule();
 // Endpoint notices (halfway warnings, mail, operational events); leased, so every worker may run it.
 startNoticeSchedule();
+// The dashboard rollups' fold (lib/webhooks/rollups.ts); one folder at a time, the others skip.
+startRollupFoldSchedule();
 console.log(JSON.stringify({ msg: "worker ready", workerId: worker.id, pid: process.pid }));
 
 let stopping = false;
@@ -43,7 +46,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info("worker stopping", { signal, workerId: worker.id });
   try {
-    await Promise.all([worker.stop(), stopRetentionSchedule(), stopNoticeSchedule()]);
+    await Promise.all([worker.stop(), stopRetentionSchedule(), stopNoticeSchedule(), stopRollupFoldSchedule()]);
     await closeDb();
   } finally {
     process.exit(0);

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
-import { getDb } from "@/lib/db";
+import { getDb, resultRows } from "@/lib/db";
 import { idFormat } from "@/lib/ids";
 
 // The account's events in commit order, for the event stream. Rows are read by the id of the
@@ -34,13 +34,13 @@ export async function resolveFeedCursor(accountId: string, after: string | undef
     const rows = await db.execute(
       sql`select txid::text as txid from account_events where account_id = ${accountId} and event_id = ${after} limit 1`,
     );
-    const row = rowsOf<{ txid: string }>(rows)[0];
+    const row = resultRows<{ txid: string }>(rows)[0];
     if (!row) throw unknown;
     return { txid: Number(row.txid), eventId: after };
   }
   const rows = await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
   // Everything from the oldest running transaction on: what commits after this moment.
-  return { txid: Number(rowsOf<{ xmin: string }>(rows)[0]!.xmin) - 1, eventId: "" };
+  return { txid: Number(resultRows<{ xmin: string }>(rows)[0]!.xmin) - 1, eventId: "" };
 }
 
 /** The next events after `cursor` (of `types`, or all), oldest first. */
@@ -56,10 +56,5 @@ export async function readFeed(accountId: string, cursor: FeedCursor, types: str
       ${typeFilter}
     order by ae.txid, ae.event_id
     limit ${limit}`);
-  return rowsOf<{ id: string; type: string; body: string; txid: string }>(rows).map((r) => ({ id: r.id, type: r.type, body: r.body, cursor: { txid: Number(r.txid), eventId: r.id } }));
-}
-
-// postgres.js answers an array of rows, PGlite `{ rows }`.
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+  return resultRows<{ id: string; type: string; body: string; txid: string }>(rows).map((r) => ({ id: r.id, type: r.type, body: r.body, cursor: { txid: Number(r.txid), eventId: r.id } }));
 }

@@ -115,4 +115,11 @@ export async function notify(db: Queryable, channel: string, payload = ""): Prom
   await db.execute(sql`select pg_notify(${channel}, ${payload})`);
 }
 
+/** The rows of a `db.execute` result: postgres.js answers an array, PGlite `{ rows }`. */
+export function resultRows<T = Record<string, unknown>>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows as T[];
+  throw new Error("unexpected query result shape");
+}
+
 export { schema };

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   boolean,
   check,
   index,
@@ -325,6 +326,45 @@ export const deliveryAttempts = pgTable(
   (t) => [uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.number)],
 );
 
+// Rollups for the dashboard's numbers (lib/webhooks/rollups.ts), per endpoint and UTC hour: the
+// deliveries created in that hour by their current status, and a latency histogram of the attempts
+// started in it ({bucket: count}, log-bucketed: see LATENCY_RELATIVE_ERROR). Statement-level
+// triggers on deliveries and delivery_attempts (migration hourly_stats_deltas) append each change
+// as a row of webhook_stat_deltas in the writer's own transaction — insert only, so concurrent
+// writers never wait on one another — and foldStatDeltas() moves committed deltas into
+// webhook_hourly_stats, one folder at a time. Readers add both in one statement: exact at every
+// commit. `npm run rollups:rebuild` recomputes them from raw rows.
+export const webhookHourlyStats = pgTable(
+  "webhook_hourly_stats",
+  {
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    pending: integer("pending").notNull().default(0),
+    succeeded: integer("succeeded").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    latency: jsonb("latency").$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.hour] }), index("webhook_hourly_stats_account_hour_idx").on(t.accountId, t.hour)],
+);
+
+// Changes to webhook_hourly_stats not folded in yet (see above). Short-lived: no foreign keys (an
+// endpoint's deletion leaves its deltas to the next fold, which drops them).
+export const webhookStatDeltas = pgTable(
+  "webhook_stat_deltas",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    webhookId: text("webhook_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    accountId: text("account_id").notNull(),
+    pending: integer("pending").notNull().default(0),
+    succeeded: integer("succeeded").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    latency: jsonb("latency").$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [index("webhook_stat_deltas_webhook_hour_idx").on(t.webhookId, t.hour), index("webhook_stat_deltas_account_hour_idx").on(t.accountId, t.hour)],
+);
+
 export const endpointNoticeKind = pgEnum("endpoint_notice_kind", ["failing", "disabling", "disabled", "recovered"]);
 
 // Outbox of operational notices (lib/webhooks/notices.ts): written in the transaction that changed
@@ -366,6 +406,8 @@ export type AccountEvent = typeof accountEvents.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type EndpointNotice = typeof endpointNotices.$inferSelect;
+export type WebhookHourlyStats = typeof webhookHourlyStats.$inferSelect;
+export type WebhookStatDelta = typeof webhookStatDeltas.$inferSelect;
 
 // --- Rate limiting -------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import { processSlot } from "@/lib/singleton";
 import { describeDeliveryEngine, startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
 import { startNoticeSchedule, stopNoticeSchedule } from "@/lib/webhooks/notices";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
+import { startRollupFoldSchedule, stopRollupFoldSchedule } from "@/lib/webhooks/rollups";
 
 /**
  * Server start-up (from instrumentation.ts, Node runtime only, never during `next build`):
@@ -30,11 +31,12 @@ export async function startServer(): Promise<void> {
 
   log.info(`webhook delivery engine: ${describeDeliveryEngine()}`);
   await startDeliveryEngine();
-  // Retention and endpoint notices: the inngest engine has crons (prune-deliveries,
-  // check-endpoint-health); the embedded one timers here.
+  // Retention, endpoint notices and the rollups' fold: the inngest engine has crons
+  // (prune-deliveries, check-endpoint-health, fold-rollups); the embedded one timers here.
   if (config.engine === "embedded") {
     startRetentionSchedule();
     startNoticeSchedule();
+    startRollupFoldSchedule();
   }
   stopWorkerOnShutdown();
 }
@@ -46,7 +48,7 @@ function stopWorkerOnShutdown() {
   hooked.set(true);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      Promise.all([stopDeliveryEngine(), stopRetentionSchedule(), stopNoticeSchedule()])
+      Promise.all([stopDeliveryEngine(), stopRetentionSchedule(), stopNoticeSchedule(), stopRollupFoldSchedule()])
         .catch((err) => log.error("stopping the delivery worker failed", { err }))
         .finally(() => process.exit(0));
     });

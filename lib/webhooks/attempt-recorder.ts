@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Tx } from "@/lib/db";
+import { getDb, resultRows, type Tx } from "@/lib/db";
 import { isTransientDbError } from "@/lib/db/errors";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
@@ -271,7 +271,7 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
     select
       (select coalesce(json_agg(delivery_id), '[]'::json) from attempt) as recorded,
       (select coalesce(json_agg(l), '[]'::json) from locked l) as endpoints`);
-  const [row] = rowsOf(result);
+  const [row] = resultRows(result);
   const recorded = new Set(jsonArray(row?.recorded).map(String));
   const endpoints = jsonArray(row?.endpoints).map((e): LockedEndpoint => {
     const w = e as Record<string, unknown>;
@@ -342,11 +342,4 @@ function jsonArray(v: unknown): unknown[] {
 /** PostgreSQL text holds neither NUL nor lone surrogates; a receiver's answer may. */
 function storableText(s: string | null): string | null {
   return s === null ? null : s.toWellFormed().replaceAll("\0", "\uFFFD");
-}
-
-/** `db.execute` answers with an array (postgres.js) or `{ rows }` (PGlite). */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result;
-  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows;
-  throw new Error("unexpected query result shape");
 }

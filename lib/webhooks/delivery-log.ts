@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { keysetCursor } from "@/lib/api/cursor";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
@@ -18,6 +18,7 @@ import {
   type webhookSummaryResponse,
   type webhookTimelineResponse,
 } from "./schemas";
+import { histogramPercentile, mergeHistograms, rollupRows } from "./rollups";
 import { serializeDelivery } from "./serializers";
 import { assertWebhookExists } from "./webhooks";
 
@@ -127,7 +128,9 @@ export async function retryFailedDeliveries(accountId: string, input: RetryFaile
   const db = await getDb();
   if (input.webhookId) await assertWebhookExists(db, accountId, input.webhookId);
   const conditions: SQL[] = [eq(deliveries.accountId, accountId), eq(deliveries.status, "failed")];
+  // By endpoint, so each is a range of deliveries_webhook_status_created_idx, never a table scan.
   if (input.webhookId) conditions.push(eq(deliveries.webhookId, input.webhookId));
+  else conditions.push(inArray(deliveries.webhookId, db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.accountId, accountId))));
   if (input.since) conditions.push(gte(deliveries.createdAt, new Date(input.since)));
   if (input.until) conditions.push(lt(deliveries.createdAt, new Date(input.until)));
   const ids = await requeueDeliveries(db, and(...conditions)!);
@@ -142,60 +145,65 @@ function deliveryNotFound() {
 // --- Numbers for the dashboard ---------------------------------------------------------------
 
 export const SUMMARY_WINDOW_HOURS = 24;
+const HOUR_MS = 3_600_000;
 
 /**
  * Per endpoint over the past 24 h: how many deliveries, how they ended, and the success rate
- * (succeeded / finished; null when none finished). lastDeliveryAt and lastStatus describe the
- * newest delivery ever, so a quiet endpoint still shows when it last received something.
+ * (succeeded / finished; null when none finished). Counted from the hourly rollups, so the window
+ * starts at the beginning of the hour 24 h ago (24 to 25 h). lastDeliveryAt and lastStatus
+ * describe the newest delivery ever (one index probe per endpoint), so a quiet endpoint still
+ * shows when it last received something.
  */
 export async function summarizeWebhooks(accountId: string): Promise<z.input<typeof webhookSummaryResponse>[]> {
   const db = await getDb();
-  const since = new Date(Date.now() - SUMMARY_WINDOW_HOURS * 3_600_000);
-  const countWhere = (status: DeliveryStatus) =>
-    sql<number>`count(*) filter (where ${deliveries.status} = ${status})`.mapWith(Number);
+  const since = new Date(Math.floor((Date.now() - SUMMARY_WINDOW_HOURS * HOUR_MS) / HOUR_MS) * HOUR_MS);
+  const stats = rollupRows(db, { accountId, since }).as("stats");
+  const sumOf = (column: SQL) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
   const recent = db
     .select({
-      webhookId: deliveries.webhookId,
-      total: count().as("total"),
-      succeeded: countWhere("succeeded").as("succeeded"),
-      failed: countWhere("failed").as("failed"),
-      pending: countWhere("pending").as("pending"),
+      webhookId: stats.webhookId,
+      succeeded: sumOf(sql`${stats.succeeded}`).as("succeeded"),
+      failed: sumOf(sql`${stats.failed}`).as("failed"),
+      pending: sumOf(sql`${stats.pending}`).as("pending"),
     })
-    .from(deliveries)
-    .where(and(eq(deliveries.accountId, accountId), gte(deliveries.createdAt, since)))
-    .groupBy(deliveries.webhookId)
+    .from(stats)
+    .groupBy(stats.webhookId)
     .as("recent");
-  const newest = (column: SQL) => sql`(
-    select ${column} from ${deliveries}
-    where ${deliveries.webhookId} = ${webhooks.id} and ${deliveries.accountId} = ${accountId}
-    order by ${deliveries.createdAt} desc, ${deliveries.id} desc limit 1
-  )`;
+  // The endpoint's newest delivery: the first entry of deliveries_webhook_created_idx.
+  const newest = db
+    .select({ createdAt: deliveries.createdAt, status: deliveries.status })
+    .from(deliveries)
+    .where(and(eq(deliveries.webhookId, webhooks.id), eq(deliveries.accountId, accountId)))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(1)
+    .as("newest");
   const rows = await db
     .select({
       webhookId: webhooks.id,
-      total: recent.total,
       succeeded: recent.succeeded,
       failed: recent.failed,
       pending: recent.pending,
-      lastDeliveryAt: newest(sql`${deliveries.createdAt}`).mapWith(toDateOrNull),
-      lastStatus: newest(sql`${deliveries.status}::text`).mapWith(toStatusOrNull),
+      lastDeliveryAt: newest.createdAt,
+      lastStatus: newest.status,
     })
     .from(webhooks)
     .leftJoin(recent, eq(recent.webhookId, webhooks.id))
+    .leftJoinLateral(newest, sql`true`)
     .where(eq(webhooks.accountId, accountId))
     .orderBy(desc(webhooks.createdAt), desc(webhooks.id));
   return rows.map((r) => {
     const succeeded = Number(r.succeeded ?? 0);
     const failed = Number(r.failed ?? 0);
+    const pending = Number(r.pending ?? 0);
     return {
       webhookId: r.webhookId,
-      total: Number(r.total ?? 0),
+      total: succeeded + failed + pending,
       succeeded,
       failed,
-      pending: Number(r.pending ?? 0),
+      pending,
       successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
-      lastDeliveryAt: r.lastDeliveryAt ?? null,
-      lastStatus: r.lastStatus ?? null,
+      lastDeliveryAt: toDateOrNull(r.lastDeliveryAt),
+      lastStatus: toStatusOrNull(r.lastStatus),
     };
   });
 }
@@ -220,7 +228,9 @@ export function bucketSecondsFor(hours: number): number {
 /**
  * One endpoint's deliveries over time: per bucket (aligned to UTC multiples of its width) how
  * many deliveries created then have succeeded, failed or are pending, and the p50/p95 duration
- * of the attempts made then. Every bucket of the window is present, empty ones with zeros.
+ * of the attempts made then (percentile_cont's definition, within LATENCY_RELATIVE_ERROR: see
+ * rollups.ts). Every bucket of the window is present, empty ones with zeros. Read from the
+ * hourly rollups: at most 721 rows, whatever the endpoint's history.
  */
 export async function webhookTimeline(
   accountId: string,
@@ -233,53 +243,29 @@ export async function webhookTimeline(
   const nowSeconds = Math.floor(Date.now() / 1000);
   const firstBucket = Math.floor((nowSeconds - hours * 3_600) / width) * width;
   const lastBucket = Math.floor(nowSeconds / width) * width;
-  const from = new Date(firstBucket * 1000);
-  // The width is a number chosen above, never client text: inline it so GROUP BY matches SELECT.
-  const bucketOf = (column: SQL) =>
-    sql<number>`(floor(extract(epoch from ${column}) / ${sql.raw(String(width))}) * ${sql.raw(String(width))})::bigint`.mapWith(
-      Number,
-    );
+  const rows = await rollupRows(db, { accountId, webhookId, since: new Date(firstBucket * 1000) });
 
-  const deliveryBucket = bucketOf(sql`${deliveries.createdAt}`);
-  const outcomes = await db
-    .select({
-      bucket: deliveryBucket,
-      succeeded: sql<number>`count(*) filter (where ${deliveries.status} = 'succeeded')`.mapWith(Number),
-      failed: sql<number>`count(*) filter (where ${deliveries.status} = 'failed')`.mapWith(Number),
-      pending: sql<number>`count(*) filter (where ${deliveries.status} = 'pending')`.mapWith(Number),
-    })
-    .from(deliveries)
-    .where(and(eq(deliveries.accountId, accountId), eq(deliveries.webhookId, webhookId), gte(deliveries.createdAt, from)))
-    .groupBy(sql`1`);
-
-  const attemptBucket = bucketOf(sql`${deliveryAttempts.startedAt}`);
-  const latency = await db
-    .select({
-      bucket: attemptBucket,
-      p50: sql<number>`percentile_cont(0.5) within group (order by ${deliveryAttempts.durationMs})`.mapWith(Number),
-      p95: sql<number>`percentile_cont(0.95) within group (order by ${deliveryAttempts.durationMs})`.mapWith(Number),
-    })
-    .from(deliveryAttempts)
-    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
-    .where(
-      and(eq(deliveries.accountId, accountId), eq(deliveries.webhookId, webhookId), gte(deliveryAttempts.startedAt, from)),
-    )
-    .groupBy(sql`1`);
-
-  const outcomeAt = new Map(outcomes.map((o) => [o.bucket, o]));
-  const latencyAt = new Map(latency.map((l) => [l.bucket, l]));
-  const buckets = [];
+  type Bucket = { succeeded: number; failed: number; pending: number; latency: Map<number, number> };
+  const byStart = new Map<number, Bucket>();
   for (let start = firstBucket; start <= lastBucket; start += width) {
-    const o = outcomeAt.get(start);
-    const l = latencyAt.get(start);
-    buckets.push({
-      bucketStart: new Date(start * 1000),
-      succeeded: o?.succeeded ?? 0,
-      failed: o?.failed ?? 0,
-      pending: o?.pending ?? 0,
-      p50DurationMs: l ? Math.round(l.p50) : null,
-      p95DurationMs: l ? Math.round(l.p95) : null,
-    });
+    byStart.set(start, { succeeded: 0, failed: 0, pending: 0, latency: new Map() });
   }
+  for (const row of rows) {
+    const bucket = byStart.get(Math.floor(row.hour.getTime() / 1000 / width) * width);
+    if (!bucket) continue; // an hour after lastBucket (a clock ahead of ours)
+    bucket.succeeded += row.succeeded;
+    bucket.failed += row.failed;
+    bucket.pending += row.pending;
+    mergeHistograms(bucket.latency, row.latency);
+  }
+  const rounded = (v: number | null) => (v === null ? null : Math.round(v));
+  const buckets = [...byStart].map(([start, b]) => ({
+    bucketStart: new Date(start * 1000),
+    succeeded: b.succeeded,
+    failed: b.failed,
+    pending: b.pending,
+    p50DurationMs: rounded(histogramPercentile(b.latency, 0.5)),
+    p95DurationMs: rounded(histogramPercentile(b.latency, 0.95)),
+  }));
   return { webhookId, hours, bucketSeconds: width, buckets };
 }

@@ -2,11 +2,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { processSlot } from "@/lib/singleton";
+import { periodicJob } from "@/lib/schedule";
+import { pruneRollups } from "./rollups";
 
 // Retention: the delivery log does not grow for ever. Finished deliveries (succeeded or failed,
 // never pending) older than WEBHOOK_RETENTION_DAYS go, with their attempts (ON DELETE CASCADE);
-// then events older than the window that no delivery references any more; then idempotency
+// then the dashboard rollups' latency of hours before the window (rollups.ts); then events older
+// than the window that no delivery references any more; then idempotency
 // keys older than 24 h. Deletes run in bounded batches so no statement holds many locks or
 // runs long, and a pending delivery is never touched.
 //
@@ -35,12 +37,17 @@ export interface PruneOptions {
   shouldStop?: () => boolean;
 }
 
+/** Finished deliveries that ended before this are past retention as of `now`. */
+export function retentionCutoff(now: Date): Date {
+  return new Date(now.getTime() - getConfig().retentionDays * 86_400_000);
+}
+
 /** Delete what is past retention as of `now`. Safe to run concurrently and repeatedly. */
 export async function pruneDeliveries(now: Date = new Date(), opts: PruneOptions = {}): Promise<PruneResult> {
   const db = await getDb();
   const batch = opts.batchSize ?? PRUNE_BATCH;
   const stop = opts.shouldStop ?? (() => false);
-  const before = new Date(now.getTime() - getConfig().retentionDays * 86_400_000);
+  const before = retentionCutoff(now);
   const cutoff = before.toISOString();
   const keysCutoff = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
 
@@ -53,6 +60,9 @@ export async function pruneDeliveries(now: Date = new Date(), opts: PruneOptions
         and coalesce(completed_at, updated_at) < ${cutoff}::timestamptz
       limit ${batch}
       for update skip locked)`);
+
+  // Their counts left the rollups with them (a trigger); histograms of older hours go now.
+  if (!stop()) await pruneRollups(db, before);
 
   const eventsDeleted = await deleteInBatches(db, stop, () => sql`
     delete from events where id in (
@@ -93,47 +103,20 @@ function affectedRows(result: unknown): number {
 
 // --- The embedded engine's schedule ------------------------------------------------------------
 
-export type RetentionSchedule = { timer: NodeJS.Timeout | null; running: Promise<void> | null; stopped: boolean };
-// Per process: Next.js may load this module more than once in one process.
-const current = processSlot("retentionSchedule");
-
 /**
  * Prune a minute after start, then hourly, in this process (the embedded engine; under the
- * inngest engine the prune-deliveries cron does it). The timer never keeps the process alive.
+ * inngest engine the prune-deliveries cron does it). A run in progress stops after its current
+ * batch when the schedule is stopped.
  */
-export function startRetentionSchedule(opts: { firstRunMs?: number; intervalMs?: number } = {}): void {
-  if (current.get()?.stopped === false) return;
-  const schedule: RetentionSchedule = { timer: null, running: null, stopped: false };
-  current.set(schedule);
-  const interval = opts.intervalMs ?? PRUNE_INTERVAL_MS;
-  const arm = (ms: number) => {
-    if (schedule.stopped) return;
-    schedule.timer = setTimeout(tick, ms);
-    schedule.timer.unref();
-  };
-  const tick = () => {
-    schedule.timer = null;
-    if (schedule.stopped) return;
-    schedule.running = pruneDeliveries(new Date(), { shouldStop: () => schedule.stopped })
+const retentionSchedule = periodicJob(
+  "retentionSchedule",
+  (shouldStop) =>
+    pruneDeliveries(new Date(), { shouldStop })
       .then((result) => {
         if (result.deliveries || result.events || result.idempotencyKeys) log.info("pruned old webhook data", { ...result });
       })
-      .catch((err) => log.error("pruning old deliveries failed; will try again next hour", { err }))
-      .finally(() => {
-        schedule.running = null;
-        arm(interval);
-      });
-  };
-  arm(opts.firstRunMs ?? PRUNE_FIRST_RUN_MS);
-}
-
-/** Cancel the next run; a run in progress stops after its current batch and is awaited. */
-export async function stopRetentionSchedule(): Promise<void> {
-  const schedule = current.get();
-  if (!schedule) return;
-  schedule.stopped = true;
-  if (schedule.timer) clearTimeout(schedule.timer);
-  schedule.timer = null;
-  await schedule.running;
-  if (current.get() === schedule) current.set(undefined);
-}
+      .catch((err) => log.error("pruning old deliveries failed; will try again next hour", { err })),
+  { firstRunMs: PRUNE_FIRST_RUN_MS, intervalMs: PRUNE_INTERVAL_MS },
+);
+export const startRetentionSchedule = retentionSchedule.start;
+export const stopRetentionSchedule = retentionSchedule.stop;
