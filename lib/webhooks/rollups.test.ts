@@ -8,10 +8,20 @@ import { createTestAccount } from "@/lib/testing/fixtures";
 import { startReceiver, type Behaviour, type Receiver } from "@/lib/testing/receiver";
 import { createTestWebhook, emitTestEvent, getDelivery, useFastDeliverySettings } from "@/lib/testing/webhook-fixtures";
 import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
+import { foldRollupsFunction } from "@/inngest/functions/fold-rollups";
 import { bucketSecondsFor, replayDelivery, retryFailedDeliveries, SUMMARY_WINDOW_HOURS, summarizeWebhooks, webhookTimeline } from "./delivery-log";
 import { DELIVERY_REQUESTED } from "./engine";
 import { pruneDeliveries, retentionCutoff } from "./retention";
-import { foldStatDeltas, LATENCY_RELATIVE_ERROR, latencyKeptFrom, mergeHistograms, rebuildRollups, rollupRows } from "./rollups";
+import {
+  foldStatDeltas,
+  LATENCY_RELATIVE_ERROR,
+  latencyKeptFrom,
+  mergeHistograms,
+  rebuildRollups,
+  rollupRows,
+  startRollupFoldSchedule,
+  stopRollupFoldSchedule,
+} from "./rollups";
 import { retryFailedInput } from "./schemas";
 import { DeliveryWorker } from "./worker";
 
@@ -352,4 +362,32 @@ describe("rollups under concurrent writers", () => {
     expect(await unfoldedDeltas()).toBe(0);
     await expectDashboardEqualsRaw();
   }, 60_000);
+});
+
+describe("the fold on both engines", () => {
+  it("embedded: the timer folds committed deltas, and stopping disarms it", async () => {
+    await emitTestEvent(accountId, "conversion.approved", { wake: false });
+    expect(await unfoldedDeltas()).toBeGreaterThan(0);
+    const expected = await storedRollups();
+    startRollupFoldSchedule({ firstRunMs: 20, intervalMs: 60_000 });
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await unfoldedDeltas()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await unfoldedDeltas()).toBe(0);
+      expect(await storedRollups()).toEqual(expected);
+    } finally {
+      await stopRollupFoldSchedule();
+    }
+  });
+
+  it("inngest: the fold-rollups cron folds in one step", async () => {
+    await emitTestEvent(accountId, "conversion.approved", { wake: false });
+    const expected = await storedRollups();
+    const t = new InngestTestEngine({ function: foldRollupsFunction });
+    const { result, ctx } = await t.execute();
+    expect(ctx.step.run.mock.calls.map((c: unknown[]) => c[0])).toEqual(["fold"]);
+    expect((result as { folded: number }).folded).toBeGreaterThan(0);
+    expect(await unfoldedDeltas()).toBe(0);
+    expect(await storedRollups()).toEqual(expected);
+  });
 });

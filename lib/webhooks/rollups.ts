@@ -67,46 +67,47 @@ export const FOLD_BATCH = 5_000;
 
 /**
  * Move committed deltas into webhook_hourly_stats, oldest first, until none are left (or
- * `maxBatches` ran). Only one process folds at a time (a transaction-level advisory lock; the
- * others return 0 at once), so the hourly rows are only ever updated by the folder. Deltas of a
- * deleted endpoint are dropped. Returns how many deltas were folded.
+ * `maxBatches` ran). One folder at a time (a transaction-level advisory lock; the others wait
+ * for it), so the hourly rows have a single writer. DELETE … RETURNING makes each delta count
+ * once, whoever folds it. Deltas of a deleted endpoint are dropped. Returns how many were folded.
  */
-export async function foldStatDeltas(db: Queryable, maxBatches = 100): Promise<number> {
+export async function foldStatDeltas(db: Db, maxBatches = 100): Promise<number> {
   let folded = 0;
   for (let i = 0; i < maxBatches; i++) {
-    const result = await db.execute(sql`
-      with lock as (
-        select pg_try_advisory_xact_lock(${FOLD_LOCK_KEY}) as held
-      ), moved as (
-        delete from webhook_stat_deltas where id in (
-          select id from webhook_stat_deltas where (select held from lock) order by id limit ${FOLD_BATCH})
-        returning webhook_id, hour, account_id, pending, succeeded, failed, latency
-      ), counts as (
-        select webhook_id, hour, account_id, sum(pending)::integer as pending,
-          sum(succeeded)::integer as succeeded, sum(failed)::integer as failed
-        from moved group by webhook_id, hour, account_id
-      ), latency as (
-        select webhook_id, hour, jsonb_object_agg(bucket, n) as latency from (
-          select m.webhook_id, m.hour, e.key as bucket, sum(e.value::integer) as n
-          from moved m cross join lateral jsonb_each_text(m.latency) e
-          group by 1, 2, 3 having sum(e.value::integer) <> 0) b
-        group by webhook_id, hour
-      ), upserted as (
-        insert into webhook_hourly_stats as s (webhook_id, hour, account_id, pending, succeeded, failed, latency)
-        select c.webhook_id, c.hour, c.account_id, c.pending, c.succeeded, c.failed, coalesce(l.latency, '{}'::jsonb)
-        from counts c
-        left join latency l on l.webhook_id = c.webhook_id and l.hour = c.hour
-        join webhooks w on w.id = c.webhook_id
-        order by c.webhook_id, c.hour
-        on conflict (webhook_id, hour) do update set
-          pending = s.pending + excluded.pending,
-          succeeded = s.succeeded + excluded.succeeded,
-          failed = s.failed + excluded.failed,
-          latency = webhook_latency_merge(s.latency, excluded.latency)
-        returning 1
-      )
-      select (select count(*) from moved)::integer as moved`);
-    const moved = Number(resultRows<{ moved: number }>(result)[0]?.moved ?? 0);
+    const moved = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK_KEY})`);
+      const result = await tx.execute(sql`
+        with moved as (
+          delete from webhook_stat_deltas where id in (
+            select id from webhook_stat_deltas order by id limit ${FOLD_BATCH})
+          returning webhook_id, hour, account_id, pending, succeeded, failed, latency
+        ), counts as (
+          select webhook_id, hour, account_id, sum(pending)::integer as pending,
+            sum(succeeded)::integer as succeeded, sum(failed)::integer as failed
+          from moved group by webhook_id, hour, account_id
+        ), latency as (
+          select webhook_id, hour, jsonb_object_agg(bucket, n) as latency from (
+            select m.webhook_id, m.hour, e.key as bucket, sum(e.value::integer) as n
+            from moved m cross join lateral jsonb_each_text(m.latency) e
+            group by 1, 2, 3 having sum(e.value::integer) <> 0) b
+          group by webhook_id, hour
+        ), upserted as (
+          insert into webhook_hourly_stats as s (webhook_id, hour, account_id, pending, succeeded, failed, latency)
+          select c.webhook_id, c.hour, c.account_id, c.pending, c.succeeded, c.failed, coalesce(l.latency, '{}'::jsonb)
+          from counts c
+          left join latency l on l.webhook_id = c.webhook_id and l.hour = c.hour
+          join webhooks w on w.id = c.webhook_id
+          order by c.webhook_id, c.hour
+          on conflict (webhook_id, hour) do update set
+            pending = s.pending + excluded.pending,
+            succeeded = s.succeeded + excluded.succeeded,
+            failed = s.failed + excluded.failed,
+            latency = webhook_latency_merge(s.latency, excluded.latency)
+          returning 1
+        )
+        select (select count(*) from moved)::integer as moved`);
+      return Number(resultRows<{ moved: number }>(result)[0]?.moved ?? 0);
+    });
     folded += moved;
     if (moved < FOLD_BATCH) break;
   }
@@ -195,7 +196,7 @@ export function latencyKeptFrom(retentionCutoff: Date): Date {
  * no delivery is left. Under the fold's lock, so the hourly rows still have a single writer.
  */
 export async function pruneRollups(db: Db, retentionCutoff: Date): Promise<void> {
-  await foldStatDeltas(db);
+  await foldStatDeltas(db); // so a row whose deliveries are all gone reads zero
   const from = latencyKeptFrom(retentionCutoff).toISOString();
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK_KEY})`);
