@@ -16,7 +16,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { signUp } from "@/lib/accounts/accounts";
-import { getDb, type DbHandle, type Queryable } from "@/lib/db";
+import { getDb, resultRows, type DbHandle, type Queryable } from "@/lib/db";
 import * as schema from "@/lib/db/schema";
 import { processSlot } from "@/lib/singleton";
 import { encodeCursor, listDeliveries, retryFailedDeliveries, summarizeWebhooks, webhookTimeline } from "@/lib/webhooks/delivery-log";
@@ -36,13 +36,13 @@ export async function benchLog(databaseUrl: string) {
   const t0 = performance.now();
   const { accountId, webhookId, email, rebuildSeconds } = await buildLog(rows);
   const setupSeconds = (performance.now() - t0) / 1000;
-  const [counts] = rowsOf<{ deliveries: string; attempts: string }>(
+  const [counts] = resultRows<{ deliveries: string; attempts: string }>(
     await db.execute(sql`select (select count(*) from deliveries) as deliveries, (select count(*) from delivery_attempts) as attempts`),
   );
   console.log(JSON.stringify({ figure: "log_setup", rows, deliveries_total: Number(counts!.deliveries), attempts_total: Number(counts!.attempts), seconds: round(setupSeconds), rollups_rebuild_seconds: round(rebuildSeconds) }));
 
   // Deep pages: cursors of the endpoint's deliveries 50 % to 95 % of the way down its log.
-  const deep = rowsOf<{ at: string; id: string }>(
+  const deep = resultRows<{ at: string; id: string }>(
     await db.execute(sql`
       select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, id
       from (select created_at, id, row_number() over (order by created_at desc, id desc) as n from deliveries where webhook_id = ${webhookId}) x
@@ -297,7 +297,7 @@ async function writeExplains(databaseUrl: string, file: string, rows: number, ac
     `one endpoint with ${rows.toLocaleString("en")} deliveries over 30 days plus other accounts' rows, ANALYZEd. Each`,
     "section is one domain function behind a route; its statements are the SQL the app issues, as",
     "drizzle sent it, each explained in a transaction that is rolled back. PostgreSQL server:",
-    `\`${rowsOf<{ v: string }>(await client.unsafe("select version() as v"))[0]!.v}\`; fsync ${rowsOf<{ fsync: string }>(await client.unsafe("show fsync"))[0]!.fsync}.`,
+    `\`${resultRows<{ v: string }>(await client.unsafe("select version() as v"))[0]!.v}\`; fsync ${resultRows<{ fsync: string }>(await client.unsafe("show fsync"))[0]!.fsync}.`,
     "",
   ];
   slot.set(Promise.resolve(handle));
@@ -327,10 +327,6 @@ async function writeExplains(databaseUrl: string, file: string, rows: number, ac
   }
   writeFileSync(file, out.join("\n"));
   console.error(`bench log: EXPLAINs written to ${file}`);
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 function round(n: number, digits = 1) {
