@@ -135,19 +135,25 @@ BEGIN
   LOCK TABLE webhook_hourly_stats, webhook_stat_deltas IN EXCLUSIVE MODE;
   DELETE FROM webhook_stat_deltas;
   DELETE FROM webhook_hourly_stats;
-  INSERT INTO webhook_hourly_stats (webhook_id, hour, account_id, pending, succeeded, failed)
-  SELECT webhook_id, date_trunc('hour', created_at, 'UTC'), account_id,
-    count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'succeeded'), count(*) FILTER (WHERE status = 'failed')
-  FROM deliveries GROUP BY 1, 2, 3;
-  INSERT INTO webhook_hourly_stats AS s (webhook_id, hour, account_id, latency)
-  SELECT webhook_id, hour, account_id, jsonb_object_agg(bucket::text, n) FROM (
-    SELECT d.webhook_id, d.account_id, date_trunc('hour', a.started_at, 'UTC') AS hour,
-      webhook_latency_bucket(a.duration_ms) AS bucket, count(*) AS n
-    FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
-    WHERE a.started_at >= coalesce(latency_from, '-infinity'::timestamptz)
-    GROUP BY 1, 2, 3, 4) b
-  GROUP BY webhook_id, hour, account_id
-  ON CONFLICT (webhook_id, hour) DO UPDATE SET latency = excluded.latency;
+  -- One insert (counts and histograms joined), so each row is written once.
+  INSERT INTO webhook_hourly_stats (webhook_id, hour, account_id, pending, succeeded, failed, latency)
+  SELECT coalesce(c.webhook_id, l.webhook_id), coalesce(c.hour, l.hour), coalesce(c.account_id, l.account_id),
+    coalesce(c.pending, 0), coalesce(c.succeeded, 0), coalesce(c.failed, 0), coalesce(l.latency, '{}'::jsonb)
+  FROM (
+    SELECT webhook_id, date_trunc('hour', created_at, 'UTC') AS hour, account_id,
+      count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+      count(*) FILTER (WHERE status = 'failed') AS failed
+    FROM deliveries GROUP BY 1, 2, 3
+  ) c
+  FULL JOIN (
+    SELECT webhook_id, hour, account_id, jsonb_object_agg(bucket::text, n) AS latency FROM (
+      SELECT d.webhook_id, d.account_id, date_trunc('hour', a.started_at, 'UTC') AS hour,
+        webhook_latency_bucket(a.duration_ms) AS bucket, count(*) AS n
+      FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+      WHERE a.started_at >= coalesce(latency_from, '-infinity'::timestamptz)
+      GROUP BY 1, 2, 3, 4) b
+    GROUP BY webhook_id, hour, account_id
+  ) l ON l.webhook_id = c.webhook_id AND l.hour = c.hour;
 END $$;--> statement-breakpoint
 SELECT webhook_stats_rebuild(NULL);
 -- ===== END hand-written SQL =====
