@@ -142,41 +142,15 @@ const FOLD_LOCK_KEY = 7_150_015;
  * (endpoint, hour). Both tables are indexed by (account_id, hour) and (webhook_id, hour).
  */
 export function rollupRows(db: Queryable, where: { accountId: string; since: Date; webhookId?: string }) {
-  const folded = db
-    .select({
-      webhookId: webhookHourlyStats.webhookId,
-      hour: webhookHourlyStats.hour,
-      pending: webhookHourlyStats.pending,
-      succeeded: webhookHourlyStats.succeeded,
-      failed: webhookHourlyStats.failed,
-      latency: webhookHourlyStats.latency,
-    })
-    .from(webhookHourlyStats)
-    .where(
-      and(
-        eq(webhookHourlyStats.accountId, where.accountId),
-        gte(webhookHourlyStats.hour, where.since),
-        where.webhookId ? eq(webhookHourlyStats.webhookId, where.webhookId) : undefined,
-      ),
-    );
-  const unfolded = db
-    .select({
-      webhookId: webhookStatDeltas.webhookId,
-      hour: webhookStatDeltas.hour,
-      pending: webhookStatDeltas.pending,
-      succeeded: webhookStatDeltas.succeeded,
-      failed: webhookStatDeltas.failed,
-      latency: webhookStatDeltas.latency,
-    })
-    .from(webhookStatDeltas)
-    .where(
-      and(
-        eq(webhookStatDeltas.accountId, where.accountId),
-        gte(webhookStatDeltas.hour, where.since),
-        where.webhookId ? eq(webhookStatDeltas.webhookId, where.webhookId) : undefined,
-      ),
-    );
-  return folded.unionAll(unfolded);
+  // The two tables have the same columns.
+  const rowsOf = (t: typeof webhookHourlyStats | typeof webhookStatDeltas) =>
+    db
+      .select({ webhookId: t.webhookId, hour: t.hour, pending: t.pending, succeeded: t.succeeded, failed: t.failed, latency: t.latency })
+      .from(t as typeof webhookHourlyStats)
+      .where(
+        and(eq(t.accountId, where.accountId), gte(t.hour, where.since), where.webhookId ? eq(t.webhookId, where.webhookId) : undefined),
+      );
+  return rowsOf(webhookHourlyStats).unionAll(rowsOf(webhookStatDeltas));
 }
 
 // --- Retention ------------------------------------------------------------------------------------
