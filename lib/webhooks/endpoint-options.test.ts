@@ -174,15 +174,12 @@ describe("throttle", () => {
     const distinct = (p: string) => new Set(receiver.received.filter((r) => r.path === p).map((r) => r.webhookId)).size;
     expect([distinct("/throttled"), distinct("/other")]).toEqual([COUNT, COUNT]);
     // Any RATE + 1 consecutive sends span a full second or more: never more than RATE in one.
-    // On PostgreSQL the receiver's own arrival times (the workers are other processes). On
-    // PGlite the worker shares this process's event loop with the receiver and the database,
-    // whose work can hold an arrival back past the next one's: there the send start times the
-    // worker recorded for each attempt.
-    const { driver } = await getDbHandle();
-    const starts =
-      driver === "postgres"
-        ? slow
-        : await sendStarts(throttled.webhookId);
+    // Judged on the send start times the workers recorded for each attempt, not on arrivals:
+    // turns are 1 s + THROTTLE_SLACK_MS per RATE apart and a send starts within THROTTLE_LATE_MS
+    // of its turn, but the wire after that is the machine's (a loaded CI box once delivered two
+    // sends 1.5 ms closer than a second to the receiver, on PostgreSQL, where the workers are
+    // other processes; on PGlite the receiver shares this process's event loop with the worker).
+    const starts = await sendStarts(throttled.webhookId);
     expect(starts.length).toBeGreaterThanOrEqual(COUNT);
     for (let i = 0; i + RATE < starts.length; i++) expect(starts[i + RATE]! - starts[i]!).toBeGreaterThanOrEqual(1000);
     // Waiting is not failing: every delivery succeeded.
