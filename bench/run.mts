@@ -9,7 +9,11 @@
 //   noisy_neighbour  one account's commit → receipt p50/p99 at a steady 50 events/s alone, then
 //                    again while another account's 10 endpoints accept and never answer, with a
 //                    backlog of 500 deliveries to them (target: p99_with / p99_alone ≤ 2).
-// BENCH_FIGURES=noisy_neighbour,latency picks some of them (default: all).
+//   ingest           closed-loop POST /api/v1/conversions through the production server with 32
+//                    clients: requests/s, server CPU per request, delivery lag, RSS, /api/health as
+//                    the baseline; embedded worker vs a separate `npm run worker` (bench/ingest.ts).
+// BENCH_FIGURES=noisy_neighbour,latency picks some of them (default: all). BENCH_DB_PREFIX names
+// the scratch database (default "bench").
 import { fork, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -26,10 +30,11 @@ import { createScratchDatabase, requireServerUrl } from "@/lib/testing/scratch-d
 import { sendWebhook } from "@/lib/webhooks/send";
 import { buildDeliveryHeaders } from "@/lib/webhooks/signing";
 import { DeliveryWorker } from "@/lib/webhooks/worker";
+import { benchIngest } from "./ingest";
 
 const serverUrl = requireServerUrl("npm run bench");
 // A database of its own, so the workers run as in production: unscoped, the only work there.
-const scratch = await createScratchDatabase(serverUrl, "bench");
+const scratch = await createScratchDatabase(serverUrl, process.env.BENCH_DB_PREFIX || "bench");
 process.env.DATABASE_URL = scratch.url;
 process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "true"; // the receiver is on loopback
 process.env.LOG_LEVEL ??= "warn";
@@ -61,6 +66,7 @@ try {
   if (wanted("latency")) await benchLatency();
   if (wanted("fanout")) await benchFanout();
   if (wanted("noisy_neighbour")) await benchNoisyNeighbour();
+  if (wanted("ingest")) await benchIngest({ db, databaseUrl: scratch.url, receiver, secret, print });
 } finally {
   await receiver.close();
   await closeDb();
