@@ -8,7 +8,8 @@
 // tree's CPU per request (/proc stat deltas), lag = receipt at the receiver − the API response
 // (both epoch ms on this box), peak RSS; /api/health measured the same way on the same server
 // first, as the baseline (`cpu_ratio_to_health`). BENCH_INGEST_ROUNDS=n repeats both variants,
-// alternating which goes first. BENCH_INGEST_CPU_PROF=<dir> runs the server under --cpu-prof.
+// alternating which goes first. BENCH_INGEST_CPU_PROF=<dir> runs the server under --cpu-prof;
+// BENCH_SERVER_ENV=K=V,… adds settings to the server's and the worker's environment.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -266,7 +267,13 @@ function serverEnv(databaseUrl: string, worker: WorkerMode): NodeJS.ProcessEnv {
     DEMO_SEED: "false",
     // The per-key limit stays on (its write is part of each request's cost), far above the load.
     RATE_LIMIT_API_KEY_PER_MINUTE: "100000000",
-    ...(process.env.BENCH_SERVER_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL } : {}),
+    // BENCH_SERVER_ENV="DATABASE_POOL_MAX=20,LOG_LEVEL=warn" tries other settings (server and worker).
+    ...Object.fromEntries(
+      (process.env.BENCH_SERVER_ENV ?? "")
+        .split(",")
+        .filter((kv) => kv.includes("="))
+        .map((kv) => [kv.slice(0, kv.indexOf("=")).trim(), kv.slice(kv.indexOf("=") + 1).trim()]),
+    ),
   };
 }
 
