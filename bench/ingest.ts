@@ -70,8 +70,9 @@ async function ingestVariant(ctx: IngestBenchContext, worker: WorkerMode) {
   const port = await freePort();
   const env = serverEnv(ctx.databaseUrl, worker);
   const server = await startServerProcess(port, env);
-  const workerProcess = worker === "separate" ? await startWorkerProcess(env) : null;
+  let workerProcess: ChildProcess | null = null;
   try {
+    if (worker === "separate") workerProcess = await startWorkerProcess(env);
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS, keepAliveTimeout: 60_000 });
     try {
       const health = await closedLoop(pool, server.pid!, null, HEALTH_WARMUP_MS, HEALTH_MEASURE_MS, () => ({
@@ -161,28 +162,31 @@ async function closedLoop(pool: Pool, serverPid: number, workerPid: number | nul
   }, 250);
   let cpuAtEnd: { server: number; worker: number } | undefined;
   const endTimer = setTimeout(() => (cpuAtEnd = sampleCpu()), warmupMs + measureMs);
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < until) {
-        const spec = next();
-        const res = await pool.request({ path: spec.path, method: spec.method, headers: spec.headers, body: spec.body });
-        const text = await res.body.text();
-        const at = performance.timeOrigin + performance.now();
-        const now = performance.now();
-        if (res.statusCode !== spec.expect) {
-          errors++;
-          firstError ??= `HTTP ${res.statusCode}: ${text.slice(0, 300)}`;
-          continue;
+  try {
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (performance.now() < until) {
+          const spec = next();
+          const res = await pool.request({ path: spec.path, method: spec.method, headers: spec.headers, body: spec.body });
+          const text = await res.body.text();
+          const at = performance.timeOrigin + performance.now();
+          const now = performance.now();
+          if (res.statusCode !== spec.expect) {
+            errors++;
+            firstError ??= `HTTP ${res.statusCode}: ${text.slice(0, 300)}`;
+            continue;
+          }
+          if (now < from || now > until) continue;
+          count++;
+          if (spec.method === "POST") responses.set((JSON.parse(text) as { id: string }).id, at);
         }
-        if (now < from || now > until) continue;
-        count++;
-        if (spec.method === "POST") responses.set((JSON.parse(text) as { id: string }).id, at);
-      }
-    }),
-  );
-  clearTimeout(startTimer);
-  clearTimeout(endTimer);
-  clearInterval(rssTimer);
+      }),
+    );
+  } finally {
+    clearTimeout(startTimer);
+    clearTimeout(endTimer);
+    clearInterval(rssTimer);
+  }
   cpuAtEnd ??= sampleCpu();
   if (!cpuAtStart) throw new Error("the load ended before its warm-up did");
   peakRssBytes = Math.max(peakRssBytes, treeRssBytes(serverPid));
@@ -291,7 +295,10 @@ async function startServerProcess(port: number, env: NodeJS.ProcessEnv): Promise
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the server did not answer /api/health within 60 s: ${output()}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the server did not answer /api/health within 60 s: ${output()}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -307,7 +314,10 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess>
   const deadline = Date.now() + 60_000;
   while (!output().includes("worker ready")) {
     if (child.exitCode !== null) throw new Error(`the worker exited with ${child.exitCode}: ${output()}`);
-    if (Date.now() > deadline) throw new Error(`the worker was not ready within 60 s: ${output()}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the worker was not ready within 60 s: ${output()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return child;
