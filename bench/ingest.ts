@@ -8,7 +8,8 @@
 // tree's CPU per request (/proc stat deltas), lag = receipt at the receiver − the API response
 // (both epoch ms on this box), peak RSS; /api/health measured the same way on the same server
 // first, as the baseline (`cpu_ratio_to_health`). BENCH_INGEST_ROUNDS=n repeats both variants,
-// alternating which goes first. BENCH_INGEST_CPU_PROF=<dir> runs the server under --cpu-prof;
+// alternating which goes first. BENCH_INGEST_CPU_PROF=<dir> runs the server (and the separate
+// worker, into <dir>/worker) under --cpu-prof;
 // BENCH_SERVER_ENV=K=V,… adds settings to the server's and the worker's environment.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -305,7 +306,9 @@ async function startServerProcess(port: number, env: NodeJS.ProcessEnv): Promise
 
 /** One `npm run worker` (scripts/worker.mts), as package.json runs it. */
 async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.mts"], {
+  const profileDir = process.env.BENCH_INGEST_CPU_PROF;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, "worker")}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", "scripts/worker.mts"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
