@@ -41,6 +41,8 @@ const envSchema = z.object({
   AUTH_URL: z.string().url().optional(),
   AUTH_TRUST_HOST: bool.optional(),
   WEBHOOK_ENGINE: z.enum(["embedded", "inngest"]).optional(),
+  // false: the web server runs no embedded delivery worker; `npm run worker` processes deliver.
+  WEBHOOK_SERVER_WORKER: bool.optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_DEV: z.string().optional(),
   WEBHOOK_RETRY_DELAYS_MS: delays.default([60_000, 300_000, 1_500_000]),
@@ -121,6 +123,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     databaseUrl: e.DATABASE_URL,
     authSecret: e.AUTH_SECRET ?? "dev-only-auth-secret-not-for-production",
     engine,
+    serverWorker: e.WEBHOOK_SERVER_WORKER ?? true,
     retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     connectTimeoutMs: e.WEBHOOK_CONNECT_TIMEOUT_MS,

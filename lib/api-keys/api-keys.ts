@@ -101,6 +101,9 @@ export async function authenticateApiKey(key: string): Promise<{ account: Accoun
   if (!row) return null;
   const now = new Date();
   const stale = new Date(now.getTime() - LAST_USED_GRANULARITY_MS);
+  // The row just read says whether the hint is due: most requests skip the write's round trip.
+  // The condition stays in the UPDATE too, so concurrent requests write it once.
+  if (row.apiKey.lastUsedAt && row.apiKey.lastUsedAt >= stale) return row;
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })

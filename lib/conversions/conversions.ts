@@ -1,10 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Tx } from "@/lib/db";
-import { conversions, type Account, type Conversion } from "@/lib/db/schema";
+import { conversions, partnerships, programs, type Account, type Conversion } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
-import { findActivePartnership } from "@/lib/partnerships/partnerships";
-import { findProgram } from "@/lib/programs/programs";
+import { isActivePartnership } from "@/lib/partnerships/partnerships";
+import { programIdFormat } from "@/lib/programs/schemas";
 import { wakeDeliveryEngine } from "@/lib/webhooks/engine";
 import type { EventMessage } from "@/lib/webhooks/events";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
@@ -64,10 +64,11 @@ export function conversionEvent(conversion: Conversion) {
  */
 export async function createConversion(tx: Tx, account: Account, input: CreateConversionInput) {
   assertAdvertiser(account, "register conversions");
-  const program = await findProgram(tx, input.programId);
+  const found = await findProgramAndPartnership(tx, input.programId, input.affiliateId);
+  const program = found?.program;
   // Another advertiser's program is as unknown to this caller as a program that does not exist.
   if (!program || program.accountId !== account.id) throw new ApiError("not_found", "Program not found.");
-  if (!(await findActivePartnership(tx, program.id, input.affiliateId))) {
+  if (!found.applied) {
     const message = "This affiliate has not applied to the program.";
     throw new ApiError("unprocessable", message, { fieldErrors: { affiliateId: [message] }, formErrors: [] });
   }
@@ -86,6 +87,18 @@ export async function createConversion(tx: Tx, account: Account, input: CreateCo
     .returning();
   const { deliveryIds } = await emitConversionEvent(tx, conversion!);
   return { conversion: conversion!, deliveryIds };
+}
+
+/** The program and whether the affiliate applied to it, in one round trip (this is the API's hot path). */
+async function findProgramAndPartnership(tx: Tx, programId: string, affiliateId: string) {
+  if (!programIdFormat.test(programId)) return null;
+  const applied = tx.select({ id: partnerships.id }).from(partnerships).where(isActivePartnership(programs.id, affiliateId));
+  const [row] = await tx
+    .select({ program: programs, applied: sql<boolean>`exists(${applied})` })
+    .from(programs)
+    .where(eq(programs.id, programId))
+    .limit(1);
+  return row ?? null;
 }
 
 /** pending → approved; emits conversion.approved. */

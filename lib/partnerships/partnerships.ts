@@ -1,4 +1,5 @@
 import { and, eq, ne } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { ApiError } from "@/lib/api/errors";
 import { getDb, type Queryable } from "@/lib/db";
 import { partnerships, type Account, type Partnership, type Program } from "@/lib/db/schema";
@@ -67,16 +68,15 @@ export async function applyToProgram(account: Account, programId: string) {
 
 /** The affiliate's live (not rejected) partnership with a program, if it applied. */
 export async function findActivePartnership(db: Queryable, programId: string, affiliateAccountId: string) {
-  const [row] = await db
-    .select()
-    .from(partnerships)
-    .where(
-      and(
-        eq(partnerships.programId, programId),
-        eq(partnerships.affiliateAccountId, affiliateAccountId),
-        ne(partnerships.status, "rejected"),
-      ),
-    )
-    .limit(1);
+  const [row] = await db.select().from(partnerships).where(isActivePartnership(programId, affiliateAccountId)).limit(1);
   return row ?? null;
+}
+
+/** What "the affiliate applied to the program" means in a query (the program may be a column). */
+export function isActivePartnership(programId: string | AnyPgColumn, affiliateAccountId: string) {
+  return and(
+    eq(partnerships.programId, programId),
+    eq(partnerships.affiliateAccountId, affiliateAccountId),
+    ne(partnerships.status, "rejected"),
+  );
 }

@@ -30,10 +30,16 @@ export async function startServer(): Promise<void> {
   if (config.demoSeed && driver === "pglite") await seedDemoData();
 
   log.info(`webhook delivery engine: ${describeDeliveryEngine()}`);
-  await startDeliveryEngine();
+  // WEBHOOK_SERVER_WORKER=false: `npm run worker` processes deliver (and run the timers below).
+  const serverWorker = config.engine === "embedded" && config.serverWorker;
+  if (config.engine === "embedded" && !serverWorker) {
+    if (driver === "pglite") log.warn("WEBHOOK_SERVER_WORKER=false on PGlite: nothing delivers (`npm run worker` needs PostgreSQL)");
+    else log.info("no delivery worker in this server (WEBHOOK_SERVER_WORKER=false): `npm run worker` processes deliver");
+  }
+  if (serverWorker) await startDeliveryEngine();
   // Retention, endpoint notices and the rollups' fold: the inngest engine has crons
   // (prune-deliveries, check-endpoint-health, fold-rollups); the embedded one timers here.
-  if (config.engine === "embedded") {
+  if (serverWorker) {
     startRetentionSchedule();
     startNoticeSchedule();
     startRollupFoldSchedule();

@@ -28,19 +28,22 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
   const recipients = [...new Set(input.recipientAccountIds)];
   const eventId = newId("event");
   const now = new Date();
-  await tx.insert(events).values({
+  const insertEvent = tx.insert(events).values({
     id: eventId,
     type: input.type,
     body: buildEventBody(input.type, input.data, now),
     test: input.test ?? false,
     createdAt: now,
   });
-  if (recipients.length === 0) return { eventId, deliveryIds: [] as string[] };
+  if (recipients.length === 0) {
+    await insertEvent;
+    return { eventId, deliveryIds: [] as string[] };
+  }
   // Each recipient's copy of the event, for the events API (lib/events), endpoints or not.
   const { subjectId, externalId } = searchKeysOf(input.data);
-  await tx.insert(accountEvents).values(
-    recipients.map((accountId) => ({ eventId, accountId, eventType: input.type, subjectId, externalId, createdAt: now })),
-  );
+  const insertCopies = tx
+    .insert(accountEvents)
+    .values(recipients.map((accountId) => ({ eventId, accountId, eventType: input.type, subjectId, externalId, createdAt: now })));
 
   const conditions = [inArray(webhooks.accountId, recipients)];
   if (input.test) conditions.push(eq(webhooks.enabled, true));
@@ -55,7 +58,12 @@ export async function enqueueEvent<E extends EventType>(tx: Queryable, input: En
   if (programId && !input.test) {
     conditions.push(or(isNull(webhooks.programIds), arrayContains(webhooks.programIds, [programId]))!);
   }
+  // One round trip for the event, its copies and its targets (this is every API event's path):
+  // the inserts ride along as data-modifying CTEs, which run whether or not the select reads them.
+  const newEvent = tx.$with("new_event").as(insertEvent.returning({ id: events.id }));
+  const newCopies = tx.$with("new_account_events").as(insertCopies.returning({ eventId: accountEvents.eventId }));
   const targets = await tx
+    .with(newEvent, newCopies)
     .select({ id: webhooks.id, accountId: webhooks.accountId, fifo: webhooks.fifo })
     .from(webhooks)
     .where(and(...conditions));
