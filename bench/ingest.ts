@@ -14,7 +14,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { inArray, sql } from "drizzle-orm";
@@ -25,6 +24,7 @@ import type { Db } from "@/lib/db";
 import { accounts, deliveries, events, partnerships, programs, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { encryptSecret } from "@/lib/webhooks/secrets";
+import { freePort, percentile, round } from "./support";
 
 const CLIENTS = 32;
 const WARMUP_MS = Number(process.env.BENCH_INGEST_WARMUP_MS ?? 3_000);
@@ -392,23 +392,3 @@ function treeRssBytes(rootPid: number): number {
   return processTree(rootPid).reduce((sum, s) => sum + s.rssPages * PAGE_BYTES, 0);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-function round(n: number, digits = 1) {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}

@@ -10,7 +10,6 @@
 // BUFFERS) of every query those routes run (their SQL as the app issues it) to that Markdown file.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -23,6 +22,7 @@ import { encodeCursor, listDeliveries, retryFailedDeliveries, summarizeWebhooks,
 import { buildEventBody, BUSINESS_EVENT_TYPES, EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { rebuildRollups } from "@/lib/webhooks/rollups";
 import { listDeliveriesQuery, retryFailedInput } from "@/lib/webhooks/schemas";
+import { freePort, round } from "./support";
 
 const REQUESTS = 200;
 const WARM_UP = 20;
@@ -234,17 +234,6 @@ async function signIn(baseUrl: string, email: string): Promise<string> {
   return session;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function run(command: string, args: string[]) {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
@@ -329,7 +318,3 @@ async function writeExplains(databaseUrl: string, file: string, rows: number, ac
   console.error(`bench log: EXPLAINs written to ${file}`);
 }
 
-function round(n: number, digits = 1) {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}

@@ -37,6 +37,7 @@ import { DeliveryWorker } from "@/lib/webhooks/worker";
 import { Pool } from "undici";
 import { benchIngest } from "./ingest";
 import { benchLog } from "./log.mjs";
+import { percentile, round } from "./support";
 
 const serverUrl = requireServerUrl("npm run bench");
 // A database of its own, so the workers run as in production: unscoped, the only work there.
@@ -442,16 +443,6 @@ function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
     };
     child.on("message", on);
   });
-}
-
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-function round(n: number, digits = 1) {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }
 
 function print(figure: Record<string, unknown>) {
