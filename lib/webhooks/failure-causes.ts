@@ -163,6 +163,8 @@ const TLS_ERROR = /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT
 /** A request that failed before an answer (the socket's error). */
 export function causeOfNetworkError(err: NodeJS.ErrnoException, url: URL): Described<FailureCause> {
   const host = url.host;
+  // Node reports a connection closed before the answer as ECONNRESET too; its message tells.
+  if (err.message === "socket hang up") return failure("connection_closed", { host });
   switch (err.code) {
     case "ECONNREFUSED":
       return failure("connection_refused", { host });
@@ -175,7 +177,6 @@ export function causeOfNetworkError(err: NodeJS.ErrnoException, url: URL): Descr
     case "ENETUNREACH":
       return failure("unreachable", { host });
   }
-  if (err.message === "socket hang up") return failure("connection_closed", { host });
   const detail = err.code ? `${err.code}: ${err.message}` : err.message;
   if (err.code && TLS_ERROR.test(err.code)) return failure("tls_error", { host, detail });
   return failure("network_error", { host, detail });
