@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { engineEnglishSentences } from "@/lib/testing/cause-samples";
 import { startReceiver, type Receiver } from "@/lib/testing/receiver";
 import type en from "../../messages/en.json";
 
@@ -9,7 +10,8 @@ import type en from "../../messages/en.json";
 // (by Accept-Language, as a first visit), finding every control by its message in that language,
 // with a screenshot of each step; and, on every page of the walk in Spanish, no English UI
 // sentence left (any message of messages/en.json of four words or more that Spanish says
-// differently).
+// differently, and the English the delivery engine writes for errors and disable reasons, which
+// the dashboard words from their codes instead).
 
 type Messages = typeof en;
 const read = (lang: string): Messages =>
@@ -57,7 +59,7 @@ function englishSentences(): string[] {
   }
   return [...out];
 }
-const ENGLISH = englishSentences();
+const ENGLISH = [...englishSentences(), ...engineEnglishSentences()];
 
 async function expectNoEnglish(page: Page) {
   // Wait for the page's data to render (no spinner left) before reading it.
@@ -85,6 +87,9 @@ test("the message list the Spanish check uses is real: it holds known sentences"
   // The fixed text before a tag counts too.
   expect(ENGLISH).toContain("Every delivery has failed since");
   expect(ENGLISH.length).toBeGreaterThan(150);
+  // The engine's own English (attempt errors, disable reasons) too.
+  expect(ENGLISH).toContain("Receiver answered HTTP");
+  expect(ENGLISH).toContain("Disabled automatically: every delivery failed for");
   expect(ENGLISH.some((s) => s.includes("{"))).toBe(false);
 });
 
@@ -163,8 +168,14 @@ for (const lang of ["en", "es"] as const) {
         await page.getByRole("button", { name: m.webhooks.detail.sendTest }).click();
         await expect(page.getByText(m.webhooks.detail.testSent.replace(/<\/?code>/g, ""))).toBeVisible();
         await expect(delivery).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+        // Its retries spent, the endpoint is failing: the banner gives the last error in the language.
+        const http500 = m.causes.failure.http_status.replace("{status}", "500");
+        await page.reload();
+        await expect(page.getByTestId("failing-banner")).toContainText(m.webhooks.health.lastError.replace("{error}", http500));
         await delivery.getByRole("button", { expanded: false }).click();
         await expect(delivery.getByTestId("attempt")).toHaveCount(4);
+        // Each attempt's error, worded from its code (the API's English text is not shown).
+        await expect(delivery.getByTestId("attempt-error")).toHaveText(Array(4).fill(http500));
         await expect(delivery.getByText(m.webhooks.details.requestBody, { exact: true })).toBeVisible();
         // The chart refreshes once the delivery settled: it counts the failure.
         await expect(page.getByTestId("delivery-chart").locator("figcaption")).toContainText(lang === "en" ? "0 deliveries succeeded" : "1 fallida", {

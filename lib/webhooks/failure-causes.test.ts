@@ -20,9 +20,9 @@ import {
   DISABLE_REASONS,
   failure,
   FAILURE_CAUSES,
-  type CauseParams,
   type StoredCause,
 } from "./failure-causes";
+import { CAUSE_SAMPLES as SAMPLES } from "@/lib/testing/cause-samples";
 import { noticesSettled } from "./notices";
 import { sendWebhook } from "./send";
 
@@ -154,32 +154,6 @@ describe("the mapping's other branches", () => {
     expect(causeOfResponse(410, undefined)!.text).toBe("Receiver answered HTTP 410");
   });
 });
-
-// One sample of every code's parameters: adding a code without its sample does not compile.
-const SAMPLES: { [C in keyof CauseParams]: CauseParams[C] } = {
-  http_status: { status: 500 },
-  redirect_not_followed: { location: "https://x.example/" },
-  timeout: { seconds: 15 },
-  connect_timeout: { host: "h.example", seconds: 5 },
-  first_byte_timeout: { host: "h.example", seconds: 10 },
-  connection_refused: { host: "h.example" },
-  connection_reset: { host: "h.example" },
-  connection_closed: { host: "h.example" },
-  dns_failure: { host: "h.example" },
-  unreachable: { host: "h.example" },
-  tls_error: { host: "h.example", detail: "CERT_HAS_EXPIRED" },
-  blocked_address: { host: "10.0.0.1" },
-  invalid_url: {},
-  unsupported_scheme: { scheme: "ftp:" },
-  network_error: { host: "h.example", detail: "EPIPE" },
-  no_answer: {},
-  secret_unreadable: {},
-  headers_unreadable: {},
-  discarded_held: {},
-  failing_too_long: { windowMs: 3 * 86_400_000, since: "2026-01-12T10:30:00.000Z" },
-  gone: { at: "2026-01-12T10:30:00.000Z" },
-  manual: {},
-};
 
 describe("every code is worded in both languages", () => {
   const codes = [...FAILURE_CAUSES.map((c) => ["failure", c] as const), ...DISABLE_REASONS.map((c) => ["disabled", c] as const)];
