@@ -61,20 +61,39 @@ function englishSentences(): string[] {
 }
 const ENGLISH = [...englishSentences(), ...engineEnglishSentences()];
 
-async function expectNoEnglish(page: Page) {
+/** The sentences (four words or more, outside `code`) of every summary and description of the English OpenAPI document. */
+async function openApiSentences(page: Page): Promise<string[]> {
+  const doc: unknown = await (await page.request.get("/api/openapi.json")).json();
+  const out = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== "object" || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === "description" || key === "summary") && typeof value === "string") {
+        for (const run of value.split(/`[^`]*`/)) {
+          const text = run.trim().replace(/\s+/g, " ");
+          if (text.split(" ").filter((w) => /[A-Za-z]{2,}/.test(w)).length >= 4) out.add(text);
+        }
+      } else visit(value);
+    }
+  };
+  visit(doc);
+  return [...out];
+}
+
+async function expectNoEnglish(page: Page, extra: string[] = []) {
   // Wait for the page's data to render (no spinner left) before reading it.
   await expect(page.getByRole("status").filter({ hasText: /…$/ })).toHaveCount(0);
-  // Code samples stay as they are, and so does the API reference's per-route text, which comes
-  // from the OpenAPI document (for machines): both are left out of the reading.
+  // Code samples stay as they are: they are left out of the reading.
   const text = await page.evaluate(() => {
-    const skipped = [...document.querySelectorAll<HTMLElement>("pre, [data-testid=api-operation]")];
+    const skipped = [...document.querySelectorAll<HTMLElement>("pre")];
     const before = skipped.map((el) => el.style.display);
     skipped.forEach((el) => (el.style.display = "none"));
     const read = document.body.innerText;
     skipped.forEach((el, i) => (el.style.display = before[i]!));
     return read.replace(/\s+/g, " ");
   });
-  expect(ENGLISH.filter((sentence) => text.includes(sentence)), `English on ${page.url()}`).toEqual([]);
+  expect([...ENGLISH, ...extra].filter((sentence) => text.includes(sentence)), `English on ${page.url()}`).toEqual([]);
 }
 
 async function shot(page: Page, info: TestInfo, name: string) {
@@ -230,6 +249,17 @@ for (const lang of ["en", "es"] as const) {
         await expect(page.getByRole("heading", { name: m.docs.sections.verifying })).toBeVisible();
         await expect(page.getByTestId("retry-schedule")).toContainText(m.docs.responding.immediately);
         await check();
+        // The API reference with every operation open: in Spanish, none of the OpenAPI document's English.
+        const operations = page.getByTestId("api-operation");
+        expect(await operations.count()).toBeGreaterThan(15);
+        await operations.evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+        await expect(operations.getByRole("table").first()).toBeVisible();
+        if (lang === "es") {
+          const sentences = await openApiSentences(page);
+          expect(sentences).toContain("Where deliveries are POSTed.");
+          await expectNoEnglish(page, sentences);
+          await expect(page.getByText("Crear un endpoint de webhook", { exact: true })).toBeVisible();
+        }
         await shot(page, info, `${lang}-docs`);
       });
     });

@@ -66,6 +66,12 @@ export function documentedProperties(schema: unknown, path: string[] = []): Arra
   return out;
 }
 
+/** A parameter's text: its own description, or (zod-openapi's way for query schemas) its schema's. */
+function parameterText(p: Json): string | null {
+  if (typeof p.description === "string") return p.description;
+  return isObject(p.schema) && typeof p.schema.description === "string" ? p.schema.description : null;
+}
+
 type Doc = { tags?: Array<{ name: string; description?: string }>; paths?: unknown; components?: { schemas?: unknown } };
 
 /** The operations of the document's paths, with their operationId. */
@@ -99,7 +105,8 @@ export function referenceTextKeys(doc: Doc, routes: RouteDoc[]): Map<string, str
   }
   for (const { operationId, operation } of operationsOf(doc)) {
     for (const p of Array.isArray(operation.parameters) ? operation.parameters.filter(isObject) : []) {
-      if (p.in !== "path" && typeof p.description === "string") keys.set(`parameters.${operationId}.${String(p.name)}`, p.description);
+      const text = parameterText(p);
+      if (p.in !== "path" && text !== null) keys.set(`parameters.${operationId}.${String(p.name)}`, text);
     }
   }
   const schemas = isObject(doc.components?.schemas) ? doc.components.schemas : {};
@@ -151,7 +158,9 @@ export function translateDocument<D extends Doc>(doc: D, tr: ReferenceTranslatio
   for (const { operationId, operation } of operationsOf(copy)) {
     for (const p of Array.isArray(operation.parameters) ? operation.parameters.filter(isObject) : []) {
       const text = tr.parameters[operationId]?.[String(p.name)];
-      if (text && p.in !== "path") p.description = text;
+      if (!text || p.in === "path") continue;
+      if (typeof p.description === "string") p.description = text;
+      if (isObject(p.schema) && typeof p.schema.description === "string") p.schema.description = text;
     }
   }
   const schemas = isObject(copy.components?.schemas) ? copy.components.schemas : {};
