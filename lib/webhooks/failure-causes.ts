@@ -5,8 +5,8 @@ import { z } from "zod";
 // its parameters, stored beside the English text (which the API keeps for machines and logs).
 // The dashboard and the notice mails word the code in their reader's language
 // (messages: `causes.failure.<code>`, `causes.disabled.<code>`); the English text is never shown to a
-// reader outside the API. This module is the
-// one place that turns a send outcome into its cause; it is client-safe (zod only).
+// reader outside the API. This module is the one place that turns a send outcome into its cause;
+// it is client-safe (zod and ms only).
 
 /** Why an attempt failed (attempt `errorCause`, the endpoint's `lastErrorCause`, a delivery's `lastErrorCause`). */
 export const FAILURE_CAUSES = [
