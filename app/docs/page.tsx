@@ -17,6 +17,8 @@ import { ERROR_STATUS } from "@/lib/api/errors";
 import { ERROR_CODES } from "@/lib/openapi/errors";
 import { documentedDefaults } from "@/lib/openapi/defaults";
 import { getOpenApiDocument } from "@/lib/openapi/document";
+import { translateDocument } from "@/lib/openapi/translation";
+import { referenceTranslation } from "@/i18n/api-reference";
 import { DELIVERY_HEADER_DOCS, SAMPLE_NEW_SECRET, SAMPLE_SECRET, sampleDelivery } from "@/lib/openapi/events";
 import { formatMoney } from "@/i18n/format";
 import { EVENT_TYPES } from "@/lib/webhooks/events";
@@ -137,6 +139,9 @@ export default async function DocsPage() {
   const defaults = documentedDefaults();
   const disableAfter = formatWindow(defaults.disableAfterMs, locale);
   const doc = getOpenApiDocument();
+  // The reference in the page's language; /api/openapi.json itself stays English.
+  const referenceTexts = referenceTranslation(locale);
+  const reference = translateDocument(doc, referenceTexts);
   const example = sampleDelivery("conversion.created");
   const rotating = sampleDelivery("conversion.created", [SAMPLE_NEW_SECRET, SAMPLE_SECRET]);
   const exampleHeaderValue = (name: string) => example.headers[name.toLowerCase()] ?? "";
@@ -459,7 +464,12 @@ res.sendStatus(200);`}
               </a>{" "}
               <span className="text-slate-500">— {t("reference.openapi", { version: doc.openapi })}</span>
             </p>
-            <ApiReference tags={doc.tags ?? []} paths={doc.paths ?? {}} schemas={doc.components?.schemas ?? {}} />
+            <ApiReference
+              tags={reference.tags ?? []}
+              paths={reference.paths ?? {}}
+              schemas={reference.components?.schemas ?? {}}
+              translation={referenceTexts}
+            />
           </DocSection>
         </main>
       </div>

@@ -3,12 +3,14 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { routeErrors } from "@/lib/openapi/document";
 import { ROUTES, type Auth, type Method, type RouteDoc } from "@/lib/openapi/routes";
+import { translateRoute, type ReferenceTranslation } from "@/lib/openapi/translation";
 import { ERROR_STATUS } from "@/lib/api/errors";
 import { CodeBlock } from "./code-block";
 import { Code, InlineText } from "./prose";
 import { SchemaFields, isSchema, type JsonSchema } from "./schema-fields";
 
-// The API reference, rendered from the same route list and OpenAPI document as /api/openapi.json.
+// The API reference, rendered from the same route list and OpenAPI document as /api/openapi.json;
+// in another language, with the texts of `translation` (the page passes the document translated too).
 
 const METHOD_STYLES: Record<Method, string> = {
   GET: "bg-sky-100 text-sky-800",
@@ -37,10 +39,12 @@ export function ApiReference({
   tags,
   paths,
   schemas,
+  translation,
 }: {
   tags: Array<{ name: string; description?: string }>;
   paths: Record<string, unknown>;
   schemas: Record<string, unknown>;
+  translation: ReferenceTranslation | null;
 }) {
   return (
     <div className="space-y-8">
@@ -49,12 +53,17 @@ export function ApiReference({
         if (routes.length === 0) return null;
         return (
           <div key={tag.name}>
-            <h3 className="text-lg font-semibold text-slate-900">{tag.name}</h3>
+            <h3 className="text-lg font-semibold text-slate-900">{translation?.tags[tag.name]?.name ?? tag.name}</h3>
             {tag.description ? <p className="text-sm text-slate-600">{tag.description}</p> : null}
             <ul className="mt-3 divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
               {routes.map((route) => (
                 <li key={`${route.method} ${route.path}`}>
-                  <OperationItem route={route} operation={dig(paths, route.path, route.method.toLowerCase())} schemas={schemas} />
+                  <OperationItem
+                    route={route}
+                    operation={dig(paths, route.path, route.method.toLowerCase())}
+                    schemas={schemas}
+                    translation={translation}
+                  />
                 </li>
               ))}
             </ul>
@@ -65,7 +74,18 @@ export function ApiReference({
   );
 }
 
-function OperationItem({ route, operation, schemas }: { route: RouteDoc; operation: unknown; schemas: Record<string, unknown> }) {
+function OperationItem({
+  route: original,
+  operation,
+  schemas,
+  translation,
+}: {
+  route: RouteDoc;
+  operation: unknown;
+  schemas: Record<string, unknown>;
+  translation: ReferenceTranslation | null;
+}) {
+  const route = translateRoute(original, translation);
   const parameters = dig(operation, "parameters");
   const query = (Array.isArray(parameters) ? parameters.filter(isSchema) : []).filter((p) => p.in === "query" || p.in === "header");
   const body = dig(operation, "requestBody", "content", "application/json", "schema");
@@ -131,7 +151,7 @@ function OperationItem({ route, operation, schemas }: { route: RouteDoc; operati
               <span className="font-mono font-semibold text-green-700">{route.success.status}</span> {route.success.description}
               {isSchema(success) ? <> — <Code>{schemaName(success)}</Code></> : null}
             </li>
-            {routeErrors(route).map(([code, text]) => (
+            {routeErrors(route, translation?.routeErrors, translation?.errors).map(([code, text]) => (
               <li key={code}>
                 <span className="font-mono font-semibold text-red-700">{ERROR_STATUS[code]}</span> <Code>{code}</Code> <InlineText text={text} />
               </li>

@@ -4,6 +4,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { Badge, CopyButton, DateTime } from "@/components/ui";
 import { formatMoney } from "@/i18n/format";
 import { prettyJson, useDisplayFormat } from "./format";
+import { useCauseText } from "./use-cause-text";
 import type { Delivery, DeliveryAttempt } from "./types";
 
 /** An opened delivery: its attempt timeline, then exactly what was sent (headers and body). */
@@ -14,13 +15,15 @@ export function DeliveryDetails({ delivery }: { delivery: Delivery }) {
   const fmt = useDisplayFormat();
   const locale = useLocale();
   const money = amountOf(delivery.payload);
+  const cause = useCauseText();
+  const lastError = delivery.lastError || delivery.lastErrorCause ? cause("failure", delivery.lastErrorCause, delivery.lastError) : null;
   return (
     <div className="space-y-6">
       <section aria-label={t("attempts")}>
         <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{t("attempts")}</h4>
         {delivery.attempts.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">
-            {delivery.lastError ?? (delivery.status === "pending" ? t("queued") : t("noAttempts"))}
+            {lastError ?? (delivery.status === "pending" ? t("queued") : t("noAttempts"))}
           </p>
         ) : (
           <ol className="mt-3 space-y-0">
@@ -34,7 +37,7 @@ export function DeliveryDetails({ delivery }: { delivery: Delivery }) {
             {t.rich("nextAttempt", { when: fmt.relative(delivery.nextAttemptAt), date: () => <DateTime value={delivery.nextAttemptAt} /> })}
           </p>
         ) : null}
-        {delivery.lastError && delivery.attempts.length > 0 ? <p className="mt-3 text-sm text-slate-600">{delivery.lastError}</p> : null}
+        {lastError && delivery.attempts.length > 0 ? <p className="mt-3 text-sm text-slate-600">{lastError}</p> : null}
       </section>
 
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
@@ -95,6 +98,7 @@ function AttemptItem({ attempt, last }: { attempt: DeliveryAttempt; last: boolea
   const ok = attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
   const t = useTranslations("webhooks.details");
   const fmt = useDisplayFormat();
+  const cause = useCauseText();
   return (
     <li className="relative flex gap-3 pb-4" data-testid="attempt">
       <div className="flex flex-col items-center" aria-hidden="true">
@@ -110,7 +114,11 @@ function AttemptItem({ attempt, last }: { attempt: DeliveryAttempt; last: boolea
             <DateTime value={attempt.startedAt} />
           </span>
         </div>
-        {attempt.error ? <p className="mt-1 text-sm text-red-700">{attempt.error}</p> : null}
+        {attempt.error || attempt.errorCause ? (
+          <p className="mt-1 text-sm text-red-700" data-testid="attempt-error">
+            {cause("failure", attempt.errorCause, attempt.error)}
+          </p>
+        ) : null}
         {attempt.responseBodyExcerpt ? (
           <pre className="mt-2 max-h-40 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-all text-slate-800">
             {attempt.responseBodyExcerpt}

@@ -14,6 +14,7 @@ import { FailingBanner } from "./endpoint-health-banner";
 import { useSendTestEvent, useWebhook } from "./queries";
 import { RotateSecretDialog } from "./rotate-secret-dialog";
 import type { Webhook } from "./types";
+import { useCauseText } from "./use-cause-text";
 import { VerifySignatures } from "./verify-signatures";
 import { WebhookStatusBadge } from "./webhook-status-badge";
 import { EndpointOptionsSummary } from "./endpoint-options-summary";
@@ -57,6 +58,7 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
   const held = webhook.heldDeliveries ?? 0;
   const t = useTranslations("webhooks.detail");
   const errorMessage = useErrorMessage();
+  const cause = useCauseText();
 
   return (
     <div className="space-y-6">
@@ -100,7 +102,10 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
       <FailingBanner webhook={webhook} />
       {!webhook.enabled ? (
         <Alert tone="warning" title={t("disabledTitle")}>
-          {webhook.disabledReason ?? t("disabledNothingSent")} {held > 0 ? t("disabledHeld", { count: held }) : t("disabledKept")}
+          {webhook.disabledReason || webhook.disabledReasonCause
+            ? cause("disabled", webhook.disabledReasonCause, webhook.disabledReason)
+            : t("disabledNothingSent")}{" "}
+          {held > 0 ? t("disabledHeld", { count: held }) : t("disabledKept")}
         </Alert>
       ) : null}
 

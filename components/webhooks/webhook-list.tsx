@@ -8,6 +8,7 @@ import { FailingEndpointsBanner } from "./endpoint-health-banner";
 import { useDisplayFormat } from "./format";
 import { useWebhooks, useWebhookSummaries } from "./queries";
 import type { Webhook, WebhookSummaryStats } from "./types";
+import { useCauseText } from "./use-cause-text";
 import { WebhookStatusBadge } from "./webhook-status-badge";
 
 /** /dashboard/webhooks: every endpoint of the account, with how its last 24 h went. */
@@ -46,6 +47,7 @@ export function WebhookList() {
 
 function WebhookRow({ webhook, stats, statsLoading }: { webhook: Webhook; stats?: WebhookSummaryStats; statsLoading: boolean }) {
   const t = useTranslations("webhooks.list");
+  const cause = useCauseText();
   return (
     <li className="relative px-4 py-4 hover:bg-slate-50 focus-within:bg-slate-50 sm:px-6">
       <div className="flex flex-col gap-3 md:flex-row md:items-start md:justify-between md:gap-6">
@@ -60,12 +62,14 @@ function WebhookRow({ webhook, stats, statsLoading }: { webhook: Webhook; stats?
             </Link>
           </div>
           {webhook.description ? <p className="mt-1 text-sm text-slate-600">{webhook.description}</p> : null}
-          {!webhook.enabled && webhook.disabledReason ? (
-            <p className="mt-1 text-sm text-amber-800">{webhook.disabledReason}</p>
+          {!webhook.enabled && (webhook.disabledReason || webhook.disabledReasonCause) ? (
+            <p className="mt-1 text-sm text-amber-800">{cause("disabled", webhook.disabledReasonCause, webhook.disabledReason)}</p>
           ) : null}
           {webhook.enabled && webhook.failingSince ? (
             <p className="mt-1 text-sm text-amber-800">
-              {webhook.lastError ? t("failingWith", { error: webhook.lastError }) : t("failing")}
+              {webhook.lastError || webhook.lastErrorCause
+                ? t("failingWith", { error: cause("failure", webhook.lastErrorCause, webhook.lastError) })
+                : t("failing")}
             </p>
           ) : null}
           <ul aria-label={t("eventsLabel")} className="mt-2 flex flex-wrap gap-1.5">

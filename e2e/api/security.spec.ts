@@ -217,7 +217,7 @@ async function snapshot() {
   const keys = await (await owner.api.get("/api/api-keys")).json();
   const deliveries = await (await owner.api.get(`/api/webhooks/${fixture.webhookId}/deliveries?limit=100`)).json();
   return {
-    hooks: hooks.data.map(({ failingSince: _f, disablesAt: _d, lastError: _l, ...h }: Record<string, unknown>) => h),
+    hooks: hooks.data.map(({ failingSince: _f, disablesAt: _d, lastError: _l, lastErrorCause: _c, ...h }: Record<string, unknown>) => h),
     keys: keys.data.map(({ lastUsedAt: _, ...k }: Record<string, unknown>) => k),
     deliveries: deliveries.data.map((d: { id: string }) => d.id),
   };

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { engineEnglishSentences } from "@/lib/testing/cause-samples";
 import { startReceiver, type Receiver } from "@/lib/testing/receiver";
 import type en from "../../messages/en.json";
 
@@ -9,7 +10,8 @@ import type en from "../../messages/en.json";
 // (by Accept-Language, as a first visit), finding every control by its message in that language,
 // with a screenshot of each step; and, on every page of the walk in Spanish, no English UI
 // sentence left (any message of messages/en.json of four words or more that Spanish says
-// differently).
+// differently, and the English the delivery engine writes for errors and disable reasons, which
+// the dashboard words from their codes instead).
 
 type Messages = typeof en;
 const read = (lang: string): Messages =>
@@ -57,22 +59,41 @@ function englishSentences(): string[] {
   }
   return [...out];
 }
-const ENGLISH = englishSentences();
+const ENGLISH = [...englishSentences(), ...engineEnglishSentences()];
 
-async function expectNoEnglish(page: Page) {
+/** The sentences (four words or more, outside `code`) of every summary and description of the English OpenAPI document. */
+async function openApiSentences(page: Page): Promise<string[]> {
+  const doc: unknown = await (await page.request.get("/api/openapi.json")).json();
+  const out = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== "object" || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === "description" || key === "summary") && typeof value === "string") {
+        for (const run of value.split(/`[^`]*`/)) {
+          const text = run.trim().replace(/\s+/g, " ");
+          if (text.split(" ").filter((w) => /[A-Za-z]{2,}/.test(w)).length >= 4) out.add(text);
+        }
+      } else visit(value);
+    }
+  };
+  visit(doc);
+  return [...out];
+}
+
+async function expectNoEnglish(page: Page, extra: string[] = []) {
   // Wait for the page's data to render (no spinner left) before reading it.
   await expect(page.getByRole("status").filter({ hasText: /…$/ })).toHaveCount(0);
-  // Code samples stay as they are, and so does the API reference's per-route text, which comes
-  // from the OpenAPI document (for machines): both are left out of the reading.
+  // Code samples stay as they are: they are left out of the reading.
   const text = await page.evaluate(() => {
-    const skipped = [...document.querySelectorAll<HTMLElement>("pre, [data-testid=api-operation]")];
+    const skipped = [...document.querySelectorAll<HTMLElement>("pre")];
     const before = skipped.map((el) => el.style.display);
     skipped.forEach((el) => (el.style.display = "none"));
     const read = document.body.innerText;
     skipped.forEach((el, i) => (el.style.display = before[i]!));
     return read.replace(/\s+/g, " ");
   });
-  expect(ENGLISH.filter((sentence) => text.includes(sentence)), `English on ${page.url()}`).toEqual([]);
+  expect([...ENGLISH, ...extra].filter((sentence) => text.includes(sentence)), `English on ${page.url()}`).toEqual([]);
 }
 
 async function shot(page: Page, info: TestInfo, name: string) {
@@ -85,6 +106,9 @@ test("the message list the Spanish check uses is real: it holds known sentences"
   // The fixed text before a tag counts too.
   expect(ENGLISH).toContain("Every delivery has failed since");
   expect(ENGLISH.length).toBeGreaterThan(150);
+  // The engine's own English (attempt errors, disable reasons) too.
+  expect(ENGLISH).toContain("Receiver answered HTTP");
+  expect(ENGLISH).toContain("Disabled automatically: every delivery failed for");
   expect(ENGLISH.some((s) => s.includes("{"))).toBe(false);
 });
 
@@ -163,8 +187,14 @@ for (const lang of ["en", "es"] as const) {
         await page.getByRole("button", { name: m.webhooks.detail.sendTest }).click();
         await expect(page.getByText(m.webhooks.detail.testSent.replace(/<\/?code>/g, ""))).toBeVisible();
         await expect(delivery).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+        // Its retries spent, the endpoint is failing: the banner gives the last error in the language.
+        const http500 = m.causes.failure.http_status.replace("{status}", "500");
+        await page.reload();
+        await expect(page.getByTestId("failing-banner")).toContainText(m.webhooks.health.lastError.replace("{error}", http500));
         await delivery.getByRole("button", { expanded: false }).click();
         await expect(delivery.getByTestId("attempt")).toHaveCount(4);
+        // Each attempt's error, worded from its code (the API's English text is not shown).
+        await expect(delivery.getByTestId("attempt-error")).toHaveText(Array(4).fill(http500));
         await expect(delivery.getByText(m.webhooks.details.requestBody, { exact: true })).toBeVisible();
         // The chart refreshes once the delivery settled: it counts the failure.
         await expect(page.getByTestId("delivery-chart").locator("figcaption")).toContainText(lang === "en" ? "0 deliveries succeeded" : "1 fallida", {
@@ -219,6 +249,17 @@ for (const lang of ["en", "es"] as const) {
         await expect(page.getByRole("heading", { name: m.docs.sections.verifying })).toBeVisible();
         await expect(page.getByTestId("retry-schedule")).toContainText(m.docs.responding.immediately);
         await check();
+        // The API reference with every operation open: in Spanish, none of the OpenAPI document's English.
+        const operations = page.getByTestId("api-operation");
+        expect(await operations.count()).toBeGreaterThan(15);
+        await operations.evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+        await expect(operations.getByRole("table").first()).toBeVisible();
+        if (lang === "es") {
+          const sentences = await openApiSentences(page);
+          expect(sentences).toContain("Where deliveries are POSTed.");
+          await expectNoEnglish(page, sentences);
+          await expect(page.getByText("Crear un endpoint de webhook", { exact: true })).toBeVisible();
+        }
         await shot(page, info, `${lang}-docs`);
       });
     });

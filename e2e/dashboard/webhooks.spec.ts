@@ -134,10 +134,10 @@ test("webhooks: create, test, fail and retry, replay, retry all, rotate, disable
     // Its retries exhausted, the endpoint is failing: a banner on the list and on its page.
     await page.goto("/dashboard/webhooks");
     await expect(page.getByTestId("failing-endpoints")).toContainText(receiver.url);
-    await expect(page.getByTestId("failing-endpoints")).toContainText("Last error: Receiver answered HTTP 500");
+    await expect(page.getByTestId("failing-endpoints")).toContainText("Last error: The receiver answered HTTP 500.");
     await page.goto(webhookPath);
     await expect(page.getByRole("alert").filter({ hasText: "This endpoint is failing" })).toBeVisible();
-    await expect(page.getByTestId("failing-banner")).toContainText(/it will be disabled on .*Last error: Receiver answered HTTP 500/);
+    await expect(page.getByTestId("failing-banner")).toContainText(/it will be disabled on .*Last error: The receiver answered HTTP 500\./);
     await page.screenshot({ path: `${SCREENS}/webhooks-failing-banner.png`, fullPage: true });
 
     await r.getByRole("button", { expanded: false }).click();

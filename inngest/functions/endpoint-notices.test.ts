@@ -7,7 +7,7 @@ import { deliveries, webhooks } from "@/lib/db/schema";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import { startReceiver, type Receiver } from "@/lib/testing/receiver";
 import { startSmtpSink, type SmtpSink } from "@/lib/testing/smtp";
-import { createTestWebhook, emitTestEvent, getWebhook, useFastDeliverySettings } from "@/lib/testing/webhook-fixtures";
+import { createTestWebhook, emitTestEvent, getAttempts, getWebhook, useFastDeliverySettings } from "@/lib/testing/webhook-fixtures";
 import { DELIVERY_REQUESTED } from "@/lib/webhooks/engine";
 import { OPERATIONAL_EVENT_TYPES } from "@/lib/webhooks/events";
 import { listNotices, noticesSettled } from "@/lib/webhooks/notices";
@@ -106,8 +106,13 @@ describe("endpoint notices on the inngest engine", () => {
   it("mails and sends endpoint.failing, then endpoint.disabled, from deliveries recorded by deliver-webhook", async () => {
     const { failingId } = await setUp();
 
-    expect(await run(await newDelivery(failingId))).toEqual({ status: "failed", attemptNumber: 4 });
+    const first = await newDelivery(failingId);
+    expect(await run(first)).toEqual({ status: "failed", attemptNumber: 4 });
     let events = await runRequested();
+    // The cause codes are stored on this engine too: each attempt's, and the endpoint's last error.
+    const http500 = { code: "http_status", params: { status: 500 } };
+    expect((await getAttempts(first)).map((a) => a.errorCause)).toEqual([http500, http500, http500, http500]);
+    expect((await getWebhook(failingId)).lastErrorCause).toEqual(http500);
     expect(smtp.received.map((m) => m.subject)).toEqual([`Your webhook endpoint ${failingReceiver.url} is failing`]);
     expect(events.map((e) => e.event)).toEqual(["endpoint.failing"]);
     expect(events[0]!.data).toMatchObject({ id: failingId, status: "failing", lastError: "Receiver answered HTTP 500" });
@@ -118,7 +123,7 @@ describe("endpoint notices on the inngest engine", () => {
     events = await runRequested();
     expect(smtp.received.map((m) => m.subject).at(-1)).toBe(`Your webhook endpoint ${failingReceiver.url} was disabled`);
     expect(events.map((e) => e.event)).toEqual(["endpoint.failing", "endpoint.disabled"]);
-    expect((await getWebhook(failingId)).enabled).toBe(false);
+    expect(await getWebhook(failingId)).toMatchObject({ enabled: false, disabledReasonCause: { code: "failing_too_long" } });
   });
 
   it("the check-endpoint-health cron warns an endpoint failing for half the window, once", async () => {

@@ -16,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { DisableReasonCause, FailureCause } from "@/lib/webhooks/failure-causes";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -164,11 +165,15 @@ export const webhooks = pgTable(
     events: text("events").array().notNull(),
     enabled: boolean("enabled").notNull().default(true),
     disabledReason: text("disabled_reason"),
+    // The reason and the last error as codes with parameters (lib/webhooks/failure-causes.ts),
+    // which the dashboard and mails word in the reader's language; null on rows from before codes.
+    disabledReasonCause: jsonb("disabled_reason_cause").$type<DisableReasonCause>(),
     // Health (lib/webhooks/endpoint-policy.ts): when the current failing stretch began (the first
     // exhausted delivery after a success; null while healthy), the newest exhausted delivery's
     // error, and when the "about to be disabled" notice went out for this stretch.
     failingSince: timestamp("failing_since", { withTimezone: true }),
     lastError: text("last_error"),
+    lastErrorCause: jsonb("last_error_cause").$type<FailureCause>(),
     disableWarnedAt: timestamp("disable_warned_at", { withTimezone: true }),
     secretRotatedAt: timestamp("secret_rotated_at", { withTimezone: true }),
     // Endpoint options (lib/webhooks/endpoint-options.ts). Custom headers: name → value encrypted
@@ -271,6 +276,7 @@ export const deliveries = pgTable(
     lastStatusCode: integer("last_status_code"),
     // Why a delivery ended without being sent (e.g. discarded while its endpoint was disabled).
     lastError: text("last_error"),
+    lastErrorCause: jsonb("last_error_cause").$type<FailureCause>(),
     test: boolean("test").notNull().default(false),
     // Lease held by the engine working on it; an expired lease means its worker died.
     lockedBy: text("locked_by"),
@@ -320,6 +326,7 @@ export const deliveryAttempts = pgTable(
     durationMs: integer("duration_ms").notNull(),
     statusCode: integer("status_code"),
     error: text("error"),
+    errorCause: jsonb("error_cause").$type<FailureCause>(),
     responseBodyExcerpt: text("response_body_excerpt"),
     requestHeaders: jsonb("request_headers").$type<Record<string, string>>().notNull(),
   },
@@ -365,6 +372,19 @@ export const webhookStatDeltas = pgTable(
   (t) => [index("webhook_stat_deltas_webhook_hour_idx").on(t.webhookId, t.hour), index("webhook_stat_deltas_account_hour_idx").on(t.accountId, t.hour)],
 );
 
+/** The endpoint as a notice describes it (lib/webhooks/notices.ts); the causes are absent on older rows. */
+export interface NoticeDetails {
+  url?: string | null;
+  failingSince?: string | null;
+  disablesAt?: string | null;
+  lastError?: string | null;
+  lastErrorCause?: FailureCause | null;
+  disabledReason?: string | null;
+  disabledReasonCause?: DisableReasonCause | null;
+  disableAfter?: string | null;
+  disableAfterMs?: string | null;
+}
+
 export const endpointNoticeKind = pgEnum("endpoint_notice_kind", ["failing", "disabling", "disabled", "recovered"]);
 
 // Outbox of operational notices (lib/webhooks/notices.ts): written in the transaction that changed
@@ -378,11 +398,13 @@ export const endpointNotices = pgTable(
     webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
     kind: endpointNoticeKind("kind").notNull(),
     // The endpoint as it was at the change: url, failingSince, disablesAt, lastError, disabledReason.
-    details: jsonb("details").$type<Record<string, string | null>>().notNull(),
+    details: jsonb("details").$type<NoticeDetails>().notNull(),
     createdAt: createdAt(),
     // The operational event (endpoint.*) enqueued for the account's other endpoints.
     eventId: text("event_id"),
     mailedAt: timestamp("mailed_at", { withTimezone: true }),
+    // The languages whose mail went out: a retry after one language's mail failed sends only the others.
+    mailedLocales: text("mailed_locales").array().notNull().default(sql`'{}'::text[]`),
     sendAttempts: integer("send_attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),

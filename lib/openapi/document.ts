@@ -3,6 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { ERROR_STATUS, type ErrorCode } from "@/lib/api/errors";
 import { EVENT_BODY_SCHEMAS, EVENT_CATALOGUE, EVENT_TYPES, type EventType } from "@/lib/webhooks/events";
 import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/webhooks/signing";
+import type { RouteErrorWords } from "./translation";
 import { documentedDefaults } from "./defaults";
 import { ERROR_DESCRIPTIONS, errorResponse, isErrorCode } from "./errors";
 import { DELIVERY_HEADER_DOCS, sampleDelivery } from "./events";
@@ -47,35 +48,57 @@ export const AUTH_LABELS: Record<Auth, string> = {
   apiKey: "API key",
 };
 
-/** The errors a route can answer with: implied by how it authenticates and what it parses, plus its own. */
-export function routeErrors(route: RouteDoc): Array<[ErrorCode, string]> {
+export const ROUTE_ERROR_WORDS: RouteErrorWords = {
+  bodyInvalid: "The body is not valid JSON.",
+  bodyOrIdempotencyInvalid: "The body is not valid JSON, or the Idempotency-Key header is malformed.",
+  noSession: "No dashboard session (an API key is not accepted here).",
+  crossSite: "A cross-site request (CSRF protection).",
+  noApiKey: "No API key, or a revoked or unknown one (a session cookie is not accepted here).",
+  apiKeyRateLimited:
+    "Too many requests with this API key (default {perMinute} a minute), or too many bad keys from this address (default {failuresPerMinute} a minute); wait for Retry-After seconds.",
+  or: "Or:",
+  notFoundId: "Nothing of yours has this id.",
+  unprocessable: "Validation failed; `details.fieldErrors` names the fields.",
+  idempotencyReused: "Also: the Idempotency-Key was used before with a different request.",
+};
+
+/**
+ * The errors a route can answer with: implied by how it authenticates and what it parses, plus its
+ * own. In English for the document; the /docs reference passes another language's words (and the
+ * route with its own texts translated, translation.ts).
+ */
+export function routeErrors(
+  route: RouteDoc,
+  words: RouteErrorWords = ROUTE_ERROR_WORDS,
+  descriptions: Record<ErrorCode, string> = ERROR_DESCRIPTIONS,
+): Array<[ErrorCode, string]> {
   const out = new Map<ErrorCode, string>();
   if (route.body) {
-    out.set("bad_request", "The body is not valid JSON.");
-    out.set("payload_too_large", ERROR_DESCRIPTIONS.payload_too_large);
+    out.set("bad_request", words.bodyInvalid);
+    out.set("payload_too_large", descriptions.payload_too_large);
   }
-  if (route.idempotent) out.set("bad_request", "The body is not valid JSON, or the Idempotency-Key header is malformed.");
+  if (route.idempotent) out.set("bad_request", words.bodyOrIdempotencyInvalid);
   if (route.auth === "session") {
-    out.set("unauthorized", "No dashboard session (an API key is not accepted here).");
-    if (route.method !== "GET") out.set("forbidden", "A cross-site request (CSRF protection).");
+    out.set("unauthorized", words.noSession);
+    if (route.method !== "GET") out.set("forbidden", words.crossSite);
   }
   if (route.auth === "apiKey") {
-    out.set("unauthorized", "No API key, or a revoked or unknown one (a session cookie is not accepted here).");
+    out.set("unauthorized", words.noApiKey);
     const { apiKeyPerMinute, apiKeyFailuresPerMinute } = documentedDefaults();
     out.set(
       "rate_limited",
-      `Too many requests with this API key (default ${apiKeyPerMinute} a minute), or too many bad keys from this address (default ${apiKeyFailuresPerMinute} a minute); wait for Retry-After seconds.`,
+      words.apiKeyRateLimited.replace("{perMinute}", String(apiKeyPerMinute)).replace("{failuresPerMinute}", String(apiKeyFailuresPerMinute)),
     );
   }
   for (const [code, text] of Object.entries(route.errors ?? {})) {
-    if (isErrorCode(code) && text) out.set(code, out.has(code) ? `${out.get(code)} Or: ${text}` : text);
+    if (isErrorCode(code) && text) out.set(code, out.has(code) ? `${out.get(code)} ${words.or} ${text}` : text);
   }
-  if (route.pathParams && !out.has("not_found")) out.set("not_found", "Nothing of yours has this id.");
+  if (route.pathParams && !out.has("not_found")) out.set("not_found", words.notFoundId);
   if (route.body || route.query || route.idempotent) {
-    const extra = route.idempotent ? " Also: the Idempotency-Key was used before with a different request." : "";
-    out.set("unprocessable", `Validation failed; \`details.fieldErrors\` names the fields.${extra}`);
+    const extra = route.idempotent ? ` ${words.idempotencyReused}` : "";
+    out.set("unprocessable", `${words.unprocessable}${extra}`);
   }
-  out.set("internal", ERROR_DESCRIPTIONS.internal);
+  out.set("internal", descriptions.internal);
   return [...out].sort(([a], [b]) => ERROR_STATUS[a] - ERROR_STATUS[b]);
 }
 

@@ -18,12 +18,15 @@ export interface SmtpSink {
   received: ReceivedMail[];
   /** While true, every message is refused with 451 (a temporary failure). */
   refuse(on: boolean): void;
+  /** Refuse (451) only the next message addressed to `address`, once. */
+  refuseNextTo(address: string): void;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   let refusing = false;
+  const refuseOnce = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     // Plain SMTP on loopback: no certificate to trust in tests.
@@ -32,7 +35,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
-          if (refusing) return callback(Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }));
+          const once = session.envelope.rcptTo.find((r) => refuseOnce.has(r.address));
+          if (once) refuseOnce.delete(once.address);
+          if (refusing || once) return callback(Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }));
           received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
             to: session.envelope.rcptTo.map((r) => r.address),
@@ -51,6 +56,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     received,
     refuse: (on) => {
       refusing = on;
+    },
+    refuseNextTo: (address) => {
+      refuseOnce.add(address);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

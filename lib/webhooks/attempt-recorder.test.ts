@@ -75,6 +75,7 @@ function finished(webhookId: string, deliveryId: string, outcome: Outcome, at: n
       durationMs: 5,
       statusCode: outcome === "gone" ? 410 : failed ? 500 : 200,
       error: failed ? "Receiver answered HTTP 500" : null,
+      errorCause: failed ? { code: "http_status", params: { status: 500 } } : null,
       responseBodyExcerpt: failed ? "nope" : "ok",
       requestHeaders: { "webhook-id": deliveryId },
     },

@@ -1,9 +1,11 @@
 import { sql } from "drizzle-orm";
 import { getDb, resultRows, type Tx } from "@/lib/db";
+import type { NoticeDetails } from "@/lib/db/schema";
 import { isTransientDbError } from "@/lib/db/errors";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/singleton";
+import { failure, type FailureCause } from "./failure-causes";
 import { decideEndpoint, type EndpointHealth, type EndpointOutcome, type EndpointPolicy } from "./endpoint-policy";
 import { noticeDetails, requestNoticeDispatch } from "./notices";
 
@@ -43,6 +45,7 @@ export interface FinishedAttempt {
     durationMs: number;
     statusCode: number | null;
     error: string | null;
+    errorCause: FailureCause | null;
     responseBodyExcerpt: string | null;
     requestHeaders: Record<string, string>;
   };
@@ -167,8 +170,10 @@ async function writeBatch(batch: FinishedAttempt[]): Promise<{ recorded: Set<str
         account_id: endpoint.accountId,
         enabled: next.enabled,
         disabled_reason: next.disabledReason,
+        disabled_reason_cause: next.disabledReasonCause,
         failing_since: next.failingSince?.toISOString() ?? null,
         last_error: next.lastError === null ? null : storableText(next.lastError),
+        last_error_cause: storableCause(next.lastErrorCause),
         disable_warned_at: next.disableWarnedAt?.toISOString() ?? null,
         at: mine.at(-1)!.finishedAt.toISOString(),
       });
@@ -190,8 +195,13 @@ async function writeBatch(batch: FinishedAttempt[]): Promise<{ recorded: Set<str
 
 function endpointOutcome(a: FinishedAttempt): EndpointOutcome {
   if (a.endpoint === "succeeded") return { kind: "succeeded", at: a.finishedAt };
-  const error = a.attempt.error ?? (a.attempt.statusCode === null ? "No answer" : `Receiver answered HTTP ${a.attempt.statusCode}`);
-  return { kind: a.endpoint!, at: a.finishedAt, error };
+  const { text, cause } =
+    a.attempt.error !== null
+      ? { text: a.attempt.error, cause: a.attempt.errorCause }
+      : a.attempt.statusCode === null
+        ? failure("no_answer", {})
+        : failure("http_status", { status: a.attempt.statusCode });
+  return { kind: a.endpoint!, at: a.finishedAt, error: text, cause };
 }
 
 type LockedEndpoint = { id: string; accountId: string; url: string; health: EndpointHealth };
@@ -215,6 +225,7 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
     duration_ms: a.attempt.durationMs,
     status_code: a.attempt.statusCode,
     error: storableText(a.attempt.error),
+    error_cause: storableCause(a.attempt.errorCause),
     excerpt: storableText(a.attempt.responseBodyExcerpt),
     headers: a.attempt.requestHeaders,
   }));
@@ -229,7 +240,7 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
         seq int, delivery_id text, account_id text, webhook_id text, owner text, expected_count int,
         status delivery_status, next_attempt_at timestamptz, finished_at timestamptz, endpoint text,
         attempt_id text, number int, started_at timestamptz, duration_ms int, status_code int, error text,
-        excerpt text, headers jsonb)
+        error_cause jsonb, excerpt text, headers jsonb)
     ),
     moved as (
       update deliveries d set
@@ -252,8 +263,8 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
     ),
     attempt as (
       insert into delivery_attempts
-        (id, delivery_id, number, started_at, duration_ms, status_code, error, response_body_excerpt, request_headers)
-      select attempt_id, delivery_id, number, started_at, duration_ms, status_code, error, excerpt, headers
+        (id, delivery_id, number, started_at, duration_ms, status_code, error, error_cause, response_body_excerpt, request_headers)
+      select attempt_id, delivery_id, number, started_at, duration_ms, status_code, error, error_cause, excerpt, headers
       from recorded
       returning delivery_id
     ),
@@ -262,7 +273,8 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
       from recorded where endpoint is not null group by webhook_id, account_id
     ),
     locked as (
-      select w.id, w.account_id, w.url, w.enabled, w.disabled_reason, w.failing_since, w.last_error, w.disable_warned_at
+      select w.id, w.account_id, w.url, w.enabled, w.disabled_reason, w.disabled_reason_cause, w.failing_since, w.last_error,
+        w.last_error_cause, w.disable_warned_at
       from webhooks w join concerned c on c.webhook_id = w.id and c.account_id = w.account_id
       where w.enabled and (c.failed or w.failing_since is not null)
       order by w.id
@@ -282,8 +294,10 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
       health: {
         enabled: Boolean(w.enabled),
         disabledReason: w.disabled_reason === null ? null : String(w.disabled_reason),
+        disabledReasonCause: jsonObject(w.disabled_reason_cause) as EndpointHealth["disabledReasonCause"],
         failingSince: dateOrNull(w.failing_since),
         lastError: w.last_error === null ? null : String(w.last_error),
+        lastErrorCause: jsonObject(w.last_error_cause) as EndpointHealth["lastErrorCause"],
         disableWarnedAt: dateOrNull(w.disable_warned_at),
       },
     };
@@ -296,12 +310,14 @@ type EndpointChange = {
   account_id: string;
   enabled: boolean;
   disabled_reason: string | null;
+  disabled_reason_cause: EndpointHealth["disabledReasonCause"];
   failing_since: string | null;
   last_error: string | null;
+  last_error_cause: FailureCause | null;
   disable_warned_at: string | null;
   at: string;
 };
-type NoticeRow = { id: string; account_id: string; webhook_id: string; kind: string; details: Record<string, string | null>; created_at: string };
+type NoticeRow = { id: string; account_id: string; webhook_id: string; kind: string; details: NoticeDetails; created_at: string };
 
 /** The rule's decisions for the locked endpoints, and the notices they are due, in one statement. */
 async function writeEndpoints(tx: Tx, changes: EndpointChange[], notices: NoticeRow[]) {
@@ -310,14 +326,16 @@ async function writeEndpoints(tx: Tx, changes: EndpointChange[], notices: Notice
       update webhooks w set
         enabled = c.enabled,
         disabled_reason = c.disabled_reason,
+        disabled_reason_cause = c.disabled_reason_cause,
         failing_since = c.failing_since,
         last_error = c.last_error,
+        last_error_cause = c.last_error_cause,
         disable_warned_at = c.disable_warned_at,
         -- updated_at tracks the endpoint's settings: it moves only when the engine disables it.
         updated_at = case when w.enabled and not c.enabled then c.at else w.updated_at end
       from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
-        id text, account_id text, enabled boolean, disabled_reason text, failing_since timestamptz,
-        last_error text, disable_warned_at timestamptz, at timestamptz)
+        id text, account_id text, enabled boolean, disabled_reason text, disabled_reason_cause jsonb, failing_since timestamptz,
+        last_error text, last_error_cause jsonb, disable_warned_at timestamptz, at timestamptz)
       where w.id = c.id and w.account_id = c.account_id
       returning w.id
     )
@@ -337,6 +355,19 @@ function dateOrNull(v: unknown): Date | null {
 function jsonArray(v: unknown): unknown[] {
   const parsed = typeof v === "string" ? JSON.parse(v) : v;
   return Array.isArray(parsed) ? parsed : [];
+}
+
+/** A jsonb column inside json_agg: an object, or null. */
+function jsonObject(v: unknown): Record<string, unknown> | null {
+  const parsed = typeof v === "string" ? JSON.parse(v) : v;
+  return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+}
+
+/** A cause's parameters come from the receiver too (a Location header, a host): stored as safely as the text. */
+function storableCause<C extends { params: Record<string, string | number> }>(cause: C | null): C | null {
+  if (cause === null) return null;
+  const params = Object.fromEntries(Object.entries(cause.params).map(([k, v]) => [k, typeof v === "string" ? storableText(v) : v]));
+  return { ...cause, params };
 }
 
 /** PostgreSQL text holds neither NUL nor lone surrogates; a receiver's answer may. */

@@ -176,6 +176,7 @@ describe("browsing deliveries", () => {
       durationMs: 250,
       statusCode: 500,
       error: "HTTP 500",
+      errorCause: null,
       responseBodyExcerpt: "oops",
       requestHeaders: { "webhook-id": id, "x-webhook-attempt": "1" },
     });

@@ -18,6 +18,7 @@ import {
   THROTTLE_LATE_MS,
   type StoredHeaders,
 } from "./endpoint-options";
+import { failure, type Described, type FailureCause } from "./failure-causes";
 import { decideNextStep } from "./retry-policy";
 import { sendWebhook, type SendResult } from "./send";
 import { decryptSecret } from "./secrets";
@@ -157,11 +158,9 @@ export async function processDelivery(deliveryId: string, opts: ProcessOptions):
   return { status: next.kind, attemptNumber };
 }
 
-const UNREADABLE_SECRET =
-  "Not sent: the endpoint's signing secret could not be decrypted (was WEBHOOK_SECRET_KEY changed?). Rotate the secret with no grace period, then replay.";
+const UNREADABLE_SECRET = failure("secret_unreadable", {});
 
-const UNREADABLE_HEADERS =
-  "Not sent: the endpoint's custom header values could not be decrypted (was WEBHOOK_SECRET_KEY changed?). Set the headers again, then replay.";
+const UNREADABLE_HEADERS = failure("headers_unreadable", {});
 
 function readCustomHeaders(delivery: LeasedDelivery): Record<string, string> | null {
   if (!delivery.customHeaders) return {};
@@ -206,8 +205,8 @@ function readSecrets(delivery: LeasedDelivery): string[] | null {
   }
 }
 
-function unsentAttempt(at: Date, error: string): SendResult {
-  return { startedAt: at, durationMs: 0, statusCode: null, error, responseBodyExcerpt: null, retryAfter: null };
+function unsentAttempt(at: Date, { cause, text }: Described<FailureCause>): SendResult {
+  return { startedAt: at, durationMs: 0, statusCode: null, error: text, errorCause: cause, responseBodyExcerpt: null, retryAfter: null };
 }
 
 function attemptRow(number: number, r: SendResult, requestHeaders: Record<string, string>) {
@@ -218,6 +217,7 @@ function attemptRow(number: number, r: SendResult, requestHeaders: Record<string
     durationMs: r.durationMs,
     statusCode: r.statusCode,
     error: r.error,
+    errorCause: r.errorCause,
     responseBodyExcerpt: r.responseBodyExcerpt,
     requestHeaders,
   };
@@ -370,6 +370,7 @@ export async function requeueDeliveries(db: Queryable, where: SQL): Promise<stri
       lockedUntil: null,
       completedAt: null,
       lastError: null,
+      lastErrorCause: null,
       // To the back of its endpoint's line (FIFO: after what is queued); no send slot held.
       queuePosition: sql`${line.position}`,
       throttledUntil: null,
@@ -381,8 +382,8 @@ export async function requeueDeliveries(db: Queryable, where: SQL): Promise<stri
   return rows.map((r) => r.id);
 }
 
-export const DISCARDED_HELD_ERROR =
-  "Not sent: held while the endpoint was disabled and discarded when it was re-enabled.";
+const DISCARDED_HELD = failure("discarded_held", {});
+export const DISCARDED_HELD_ERROR = DISCARDED_HELD.text;
 
 /** The deliveries held while an endpoint was disabled end failed, unsent, with that reason. */
 export async function discardHeldDeliveries(tx: Queryable, accountId: string, webhookId: string): Promise<void> {
@@ -391,7 +392,8 @@ export async function discardHeldDeliveries(tx: Queryable, accountId: string, we
     .update(deliveries)
     .set({
       status: "failed",
-      lastError: DISCARDED_HELD_ERROR,
+      lastError: DISCARDED_HELD.text,
+      lastErrorCause: DISCARDED_HELD.cause,
       nextAttemptAt: null,
       lockedBy: null,
       lockedUntil: null,

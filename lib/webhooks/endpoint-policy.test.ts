@@ -8,6 +8,7 @@ import {
   type EndpointHealth,
   type EndpointOutcome,
 } from "./endpoint-policy";
+import { failure } from "./failure-causes";
 
 // The endpoint rule as a table: a state, outcomes in the order their deliveries finished, and
 // what the endpoint becomes with the notices that are due. Times are hours after T0.
@@ -17,7 +18,15 @@ const policy = { disableAfterMs: 3 * DAY * 3_600_000 }; // the default 3 days
 const T0 = Date.parse("2026-01-10T00:00:00.000Z");
 const at = (hours: number) => new Date(T0 + hours * 3_600_000);
 
-const healthy: EndpointHealth = { enabled: true, disabledReason: null, failingSince: null, lastError: null, disableWarnedAt: null };
+const healthy: EndpointHealth = {
+  enabled: true,
+  disabledReason: null,
+  disabledReasonCause: null,
+  failingSince: null,
+  lastError: null,
+  lastErrorCause: null,
+  disableWarnedAt: null,
+};
 const failing = (sinceHours: number, extra: Partial<EndpointHealth> = {}): EndpointHealth => ({
   ...healthy,
   failingSince: at(sinceHours),
@@ -27,8 +36,12 @@ const failing = (sinceHours: number, extra: Partial<EndpointHealth> = {}): Endpo
 const disabled: EndpointHealth = { ...healthy, enabled: false, disabledReason: "Disabled from the dashboard." };
 
 const ok = (hours: number): EndpointOutcome => ({ kind: "succeeded", at: at(hours) });
-const exhausted = (hours: number, error = "Receiver answered HTTP 503"): EndpointOutcome => ({ kind: "exhausted", at: at(hours), error });
-const gone = (hours: number): EndpointOutcome => ({ kind: "gone", at: at(hours), error: "Receiver answered HTTP 410" });
+const exhausted = (hours: number, status = 503): EndpointOutcome => ({ kind: "exhausted", at: at(hours), ...httpFailure(status) });
+const gone = (hours: number): EndpointOutcome => ({ kind: "gone", at: at(hours), ...httpFailure(410) });
+function httpFailure(status: number) {
+  const { cause, text } = failure("http_status", { status });
+  return { cause, error: text };
+}
 
 type Case = [
   name: string,
@@ -44,13 +57,13 @@ const cases: Case[] = [
     "the first exhausted delivery starts the failing stretch",
     healthy,
     [exhausted(1)],
-    { enabled: true, failingSince: at(1), lastError: "Receiver answered HTTP 503" },
+    { enabled: true, failingSince: at(1), lastError: "Receiver answered HTTP 503", lastErrorCause: { code: "http_status", params: { status: 503 } } },
     ["failing"],
   ],
   [
     "more failures inside the window only update the last error",
     failing(0),
-    [exhausted(1, "Timed out after 15000 ms"), exhausted(30)],
+    [exhausted(1, 504), exhausted(30)],
     { enabled: true, failingSince: at(0), lastError: "Receiver answered HTTP 503", disableWarnedAt: null },
     [],
   ],
@@ -66,7 +79,12 @@ const cases: Case[] = [
     "a failure a full window after the stretch began disables it",
     failing(0, { disableWarnedAt: at(36) }),
     [exhausted(3 * DAY)],
-    { enabled: false, failingSince: at(0), reason: /every delivery failed for 3 days \(since 2026-01-10T00:00:00.000Z\)/ },
+    {
+      enabled: false,
+      failingSince: at(0),
+      reason: /every delivery failed for 3 days \(since 2026-01-10T00:00:00.000Z\)/,
+      disabledReasonCause: { code: "failing_too_long", params: { windowMs: 3 * DAY * 3_600_000, since: "2026-01-10T00:00:00.000Z" } },
+    },
     ["disabled"],
   ],
   [
@@ -80,7 +98,14 @@ const cases: Case[] = [
     "410 Gone disables a healthy endpoint at once",
     healthy,
     [gone(1)],
-    { enabled: false, failingSince: null, lastError: "Receiver answered HTTP 410", reason: /410 Gone on 2026-01-10T01:00:00.000Z/ },
+    {
+      enabled: false,
+      failingSince: null,
+      lastError: "Receiver answered HTTP 410",
+      lastErrorCause: { code: "http_status", params: { status: 410 } },
+      reason: /410 Gone on 2026-01-10T01:00:00.000Z/,
+      disabledReasonCause: { code: "gone", params: { at: "2026-01-10T01:00:00.000Z" } },
+    },
     ["disabled"],
   ],
   ["a success ends the failing stretch: recovered", failing(0, { disableWarnedAt: at(40) }), [ok(50)], { enabled: true, failingSince: null, disableWarnedAt: null }, ["recovered"]],

@@ -1,4 +1,5 @@
 import ms from "ms";
+import { disableReason, type DisableReasonCause, type FailureCause } from "./failure-causes";
 import type { NextStep } from "./retry-policy";
 
 // The pure endpoint rule, beside the delivery rule (retry-policy.ts): what finished deliveries,
@@ -19,10 +20,14 @@ import type { NextStep } from "./retry-policy";
 export interface EndpointHealth {
   enabled: boolean;
   disabledReason: string | null;
+  /** disabledReason as a code and its parameters (failure-causes.ts). */
+  disabledReasonCause: DisableReasonCause | null;
   /** The first exhausted delivery after the last success; null while healthy. */
   failingSince: Date | null;
   /** The newest exhausted delivery's error. */
   lastError: string | null;
+  /** lastError as a code and its parameters; null for errors written before codes existed. */
+  lastErrorCause: FailureCause | null;
   /** When the "about to be disabled" notice was due for this failing stretch. */
   disableWarnedAt: Date | null;
 }
@@ -32,7 +37,7 @@ export type NoticeKind = "failing" | "disabling" | "disabled" | "recovered";
 /** What a finished delivery says about its endpoint. */
 export type EndpointOutcome =
   | { kind: "succeeded"; at: Date }
-  | { kind: "exhausted" | "gone"; at: Date; error: string };
+  | { kind: "exhausted" | "gone"; at: Date; error: string; cause: FailureCause | null };
 
 export interface EndpointPolicy {
   /** WEBHOOK_DISABLE_AFTER in milliseconds. */
@@ -70,8 +75,9 @@ export function decideEndpoint(state: EndpointHealth, outcomes: EndpointOutcome[
       continue;
     }
     next.lastError = outcome.error;
+    next.lastErrorCause = outcome.cause;
     if (outcome.kind === "gone") {
-      next = { ...next, enabled: false, disabledReason: goneReason(outcome.at) };
+      next = { ...next, enabled: false, ...disabledWith(goneReason(outcome.at)) };
       notices.push({ kind: "disabled", at: outcome.at });
       continue;
     }
@@ -80,7 +86,7 @@ export function decideEndpoint(state: EndpointHealth, outcomes: EndpointOutcome[
       notices.push({ kind: "failing", at: outcome.at });
     }
     if (outcome.at.getTime() >= disablesAt(next.failingSince, policy).getTime()) {
-      next = { ...next, enabled: false, disabledReason: failingReason(next.failingSince, policy) };
+      next = { ...next, enabled: false, ...disabledWith(failingReason(next.failingSince, policy)) };
       notices.push({ kind: "disabled", at: outcome.at });
       continue;
     }
@@ -109,15 +115,20 @@ function warnIfDue(state: EndpointHealth, now: Date, policy: EndpointPolicy) {
 }
 
 /** The owner enables the endpoint: it starts healthy, with no failing stretch carried over. */
-export function enabledHealth(): Pick<EndpointHealth, "enabled" | "disabledReason" | "failingSince" | "disableWarnedAt"> {
-  return { enabled: true, disabledReason: null, failingSince: null, disableWarnedAt: null };
+export function enabledHealth(): Pick<EndpointHealth, "enabled" | "disabledReason" | "disabledReasonCause" | "failingSince" | "disableWarnedAt"> {
+  return { enabled: true, disabledReason: null, disabledReasonCause: null, failingSince: null, disableWarnedAt: null };
 }
 
-export const MANUALLY_DISABLED_REASON = "Disabled from the dashboard.";
+const MANUALLY_DISABLED = disableReason("manual", {});
+export const MANUALLY_DISABLED_REASON = MANUALLY_DISABLED.text;
 
-/** The owner disables it. */
-export function manuallyDisabledHealth(): Pick<EndpointHealth, "enabled" | "disabledReason"> {
-  return { enabled: false, disabledReason: MANUALLY_DISABLED_REASON };
+/** The owner disables it (or creates it disabled). */
+export function manuallyDisabledHealth(): Pick<EndpointHealth, "enabled" | "disabledReason" | "disabledReasonCause"> {
+  return { enabled: false, ...disabledWith(MANUALLY_DISABLED) };
+}
+
+function disabledWith(reason: ReturnType<typeof disableReason>): Pick<EndpointHealth, "disabledReason" | "disabledReasonCause"> {
+  return { disabledReason: reason.text, disabledReasonCause: reason.cause };
 }
 
 /** When an endpoint failing since `failingSince` is disabled, if nothing succeeds before. */
@@ -136,11 +147,11 @@ export function describeDuration(durationMs: number): string {
 }
 
 function failingReason(failingSince: Date, policy: EndpointPolicy) {
-  return `Disabled automatically: every delivery failed for ${describeDuration(policy.disableAfterMs)} (since ${failingSince.toISOString()}). Fix the endpoint, then re-enable it: held events will be sent.`;
+  return disableReason("failing_too_long", { windowMs: policy.disableAfterMs, since: failingSince.toISOString() });
 }
 
 function goneReason(at: Date) {
-  return `Disabled automatically: the endpoint answered 410 Gone on ${at.toISOString()}. Re-enable it once the URL accepts webhooks again.`;
+  return disableReason("gone", { at: at.toISOString() });
 }
 
 function sameHealth(a: EndpointHealth, b: EndpointHealth) {
@@ -149,6 +160,8 @@ function sameHealth(a: EndpointHealth, b: EndpointHealth) {
     a.disabledReason === b.disabledReason &&
     a.failingSince?.getTime() === b.failingSince?.getTime() &&
     a.lastError === b.lastError &&
+    a.lastErrorCause?.code === b.lastErrorCause?.code &&
+    a.disabledReasonCause?.code === b.disabledReasonCause?.code &&
     a.disableWarnedAt?.getTime() === b.disableWarnedAt?.getTime()
   );
 }

@@ -113,7 +113,7 @@ describe("endpoint notices", () => {
     expect(failingMail.to).toEqual([email]);
     expect(failingMail.from).toBe("webhooks@partnersmy.test");
     expect(failingMail.subject).toBe(`Your webhook endpoint ${failingReceiver.url} is failing`);
-    expect(failingMail.text).toContain("Last error: Receiver answered HTTP 500");
+    expect(failingMail.text).toContain("Last error: The receiver answered HTTP 500.");
     expect(failingMail.text).toContain(`https://app.partnersmy.test/dashboard/webhooks/${failingId}`);
     const [failingEvent] = opsEvents();
     expect(failingEvent).toMatchObject({
@@ -153,7 +153,7 @@ describe("endpoint notices", () => {
     expect(smtp.received).toHaveLength(4);
     const warning = smtp.received[3]!;
     expect(warning.subject).toBe(`Your webhook endpoint ${failingReceiver.url} will be disabled on ${formatUtc(new Date(since + 3 * DAY), "en")}`);
-    expect(warning.text).toContain("Last error: Receiver answered HTTP 503");
+    expect(warning.text).toContain("Last error: The receiver answered HTTP 503.");
     expect(opsEvents().at(-1)).toMatchObject({ event: "endpoint.failing", data: { stage: "disabling_soon" } });
     expect((await getWebhook(failingId)).enabled).toBe(true);
 
@@ -265,8 +265,75 @@ describe("endpoint notices", () => {
     const es = byRecipient.get(spanish)!;
     expect(es.subject).toBe(`Tu endpoint de webhook ${failingReceiver.url} está fallando`);
     expect(es.text).toContain("Si todas las entregas siguen fallando durante 3 días");
-    expect(es.text).toContain("Último error: Receiver answered HTTP 500");
+    expect(es.text).toContain("Último error: El receptor respondió HTTP 500.");
+    expect(es.text).not.toContain("Receiver answered");
     expect(es.text).toContain(`https://app.partnersmy.test/dashboard/webhooks/${failingId}`);
     expect(es.text).not.toMatch(/failed every retry|will be disabled/);
+  });
+
+  it("tells a Spanish reader why the endpoint was disabled in Spanish, from the reason's code", async () => {
+    const db = await getDb();
+    await db.update(users).set({ locale: "es" }).where(eq(users.accountId, accountId));
+    const { failingId, opsId } = await setUp();
+    const t0 = Date.now();
+    // Failing for the whole window: disabled automatically.
+    await deliverAt(failingId, t0);
+    const since = (await getWebhook(failingId)).failingSince!;
+    await deliverAt(failingId, since.getTime() + 3 * DAY);
+    await deliverNotices(opsId);
+    const disabled = smtp.received.find((m) => m.subject === `Tu endpoint de webhook ${failingReceiver.url} se desactivó`)!;
+    expect(disabled, "the Spanish disabled notice").toBeDefined();
+    expect(disabled.text).toContain(
+      `Motivo: Se desactivó automáticamente: todas las entregas fallaron durante 3 días (desde el ${formatUtc(since, "es")}).`,
+    );
+    expect(disabled.text).toContain("Último error: El receptor respondió HTTP 500.");
+    expect(disabled.text).not.toMatch(/en inglés|Disabled automatically|every delivery|Receiver answered/);
+    // The code is stored beside the English text, which the API keeps.
+    const resource = await getWebhookResource(accountId, failingId);
+    expect(resource).toMatchObject({
+      disabledReason: expect.stringMatching(/^Disabled automatically: every delivery failed for 3 days/),
+      disabledReasonCause: { code: "failing_too_long", params: { windowMs: 3 * DAY, since: since.toISOString() } },
+      lastErrorCause: { code: "http_status", params: { status: 500 } },
+    });
+  });
+
+  it("says 410 Gone in Spanish too", async () => {
+    const db = await getDb();
+    await db.update(users).set({ locale: "es" }).where(eq(users.accountId, accountId));
+    const { failingId, opsId } = await setUp();
+    failingReceiver.respondWith({ status: 410 });
+    await deliverAt(failingId, Date.now());
+    await deliverNotices(opsId);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.text).toMatch(/Motivo: Se desactivó automáticamente: el endpoint respondió 410 Gone el .+\. Vuelve a activarlo/);
+    expect(smtp.received[0]!.text).not.toMatch(/en inglés|Disabled automatically/);
+  });
+
+  it("mails each language exactly once: a retry after one language's mail failed sends only that one", async () => {
+    const db = await getDb();
+    const spanish = `es-once-${accountId}@example.test`;
+    await db.insert(users).values({ id: newId("user"), accountId, email: spanish, name: "Lectora", passwordHash: "x", locale: "es" });
+    const { failingId, opsId } = await setUp();
+    // English goes first and is accepted; the Spanish mail is refused once.
+    smtp.refuseNextTo(spanish);
+    await deliverAt(failingId, Date.now());
+    await noticesSettled();
+    const [notice] = await listNotices(accountId);
+    expect(notice).toMatchObject({ kind: "failing", completedAt: null, sendAttempts: 1, mailedLocales: ["en"] });
+    expect(smtp.received.map((m) => m.to)).toEqual([[email]]);
+
+    // The retry, once its backoff has passed: only the Spanish mail goes out.
+    expect(await dispatchNotices(new Date(Date.now() + 61_000), { accountIds: [accountId] })).toBe(1);
+    expect(smtp.received.map((m) => m.to)).toEqual([[email], [spanish]]);
+    expect(smtp.received[1]!.subject).toBe(`Tu endpoint de webhook ${failingReceiver.url} está fallando`);
+    const [done] = await listNotices(accountId);
+    expect(done).toMatchObject({ mailedLocales: ["en", "es"], lastSendError: null });
+    expect(done!.completedAt).not.toBeNull();
+
+    // Nothing more on later runs; the operational event went out once.
+    expect(await dispatchNotices(new Date(Date.now() + 3_600_000), { accountIds: [accountId] })).toBe(0);
+    expect(smtp.received).toHaveLength(2);
+    await deliverNotices(opsId);
+    expect(opsEvents().map((e) => e.event)).toEqual(["endpoint.failing"]);
   });
 });

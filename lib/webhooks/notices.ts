@@ -2,12 +2,13 @@ import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { getDb, type Queryable } from "@/lib/db";
-import { endpointNotices, users, webhooks, type EndpointNotice } from "@/lib/db/schema";
+import { endpointNotices, users, webhooks, type EndpointNotice, type NoticeDetails } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/singleton";
 import { sendMail } from "@/lib/mail/mail";
 import { createTranslator } from "use-intl/core";
+import { causeWording, formatWindow } from "@/i18n/causes";
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "@/i18n/locales";
 import en from "@/messages/en.json";
 import es from "@/messages/es.json";
@@ -48,13 +49,16 @@ const EVENT_OF: Record<NoticeKind, OperationalEventType> = {
 };
 
 /** The endpoint as the notice describes it, stored with the notice. */
-export function noticeDetails(url: string, health: EndpointHealth, policy: EndpointPolicy): Record<string, string | null> {
+export function noticeDetails(url: string, health: EndpointHealth, policy: EndpointPolicy): NoticeDetails {
   return {
     url,
     failingSince: health.failingSince?.toISOString() ?? null,
     disablesAt: health.enabled && health.failingSince ? disablesAt(health.failingSince, policy).toISOString() : null,
     lastError: health.lastError,
+    // The codes, so each mail words the error and the reason in its reader's language.
+    lastErrorCause: health.lastErrorCause,
     disabledReason: health.enabled ? null : health.disabledReason,
+    disabledReasonCause: health.enabled ? null : health.disabledReasonCause,
     disableAfter: describeDuration(policy.disableAfterMs),
     // The window as a number too, so each mail can word it in its reader's language.
     disableAfterMs: String(policy.disableAfterMs),
@@ -95,10 +99,18 @@ export function noticeMail(notice: Pick<EndpointNotice, "webhookId" | "kind" | "
   const t = createTranslator({ locale, messages: MESSAGES[locale], namespace: "notices" });
   const url = d.url ?? notice.webhookId;
   const page = `${appUrl}/dashboard/webhooks/${notice.webhookId}`;
-  // A recovered endpoint's last error is history; the other notices are about it.
-  const lastError = d.lastError && notice.kind !== "recovered" ? t("lastError", { error: d.lastError }) : null;
   const when = (iso: string | null | undefined) => (iso ? formatUtc(new Date(iso), locale) : t("unknown"));
-  const window = d.disableAfterMs ? describeWindow(Number(d.disableAfterMs), locale) : (d.disableAfter ?? "");
+  // The error and the reason in the reader's language, from their codes (never the stored English).
+  const causes = createTranslator({ locale, messages: MESSAGES[locale], namespace: "causes" });
+  const word = (kind: "failure" | "disabled", cause: NoticeDetails["lastErrorCause"] | NoticeDetails["disabledReasonCause"], text: string | null | undefined) => {
+    const wording = causeWording(kind, cause, text, locale, when);
+    return "text" in wording ? wording.text : causes(wording.key, wording.values);
+  };
+  // A recovered endpoint's last error is history; the other notices are about it.
+  const hasError = Boolean(d.lastError || d.lastErrorCause) && notice.kind !== "recovered";
+  const lastError = hasError ? t("lastError", { error: word("failure", d.lastErrorCause, d.lastError) }) : null;
+  const hasReason = Boolean(d.disabledReason || d.disabledReasonCause);
+  const window = d.disableAfterMs ? formatWindow(Number(d.disableAfterMs), locale) : (d.disableAfter ?? "");
   const values = { url, disablesAt: when(d.disablesAt), failingSince: when(d.failingSince), window };
   const subjects: Record<NoticeKind, string> = {
     failing: t("failing.subject", values),
@@ -109,7 +121,9 @@ export function noticeMail(notice: Pick<EndpointNotice, "webhookId" | "kind" | "
   const leads: Record<NoticeKind, string> = {
     failing: t("failing.lead", values),
     disabling: t("disabling.lead", values),
-    disabled: d.disabledReason ? t("disabled.lead", { url, reason: d.disabledReason }) : t("disabled.leadNoReason", { url }),
+    disabled: hasReason
+      ? t("disabled.lead", { url, reason: word("disabled", d.disabledReasonCause, d.disabledReason) })
+      : t("disabled.leadNoReason", { url }),
     recovered: t("recovered.lead", values),
   };
   const text = [leads[notice.kind], lastError, t("endpoint", { page })].filter(Boolean).join("\n\n");
@@ -122,12 +136,6 @@ export function formatUtc(date: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "long", timeZone: "UTC" }).format(date);
 }
 
-/** "3 days", "12 hours", "3 días": the largest unit that divides the window exactly. */
-function describeWindow(ms: number, locale: Locale): string {
-  const units = [["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000], ["second", 1_000]] as const;
-  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? units[3];
-  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 1 }).format(ms / size);
-}
 
 // --- The clock's part: the "about to be disabled" notice of quiet endpoints -------------------
 
@@ -176,7 +184,7 @@ async function insertNotices(
   accountId: string,
   webhookId: string,
   notices: { kind: NoticeKind; at: Date }[],
-  details: Record<string, string | null>,
+  details: NoticeDetails,
 ): Promise<string[]> {
   if (notices.length === 0) return [];
   const rows = await tx
@@ -240,10 +248,17 @@ async function sendNotice(notice: EndpointNotice): Promise<boolean> {
       .select({ email: users.email, locale: users.locale })
       .from(users)
       .where(eq(users.accountId, notice.accountId));
-    // One mail per language, each to the users who read that one.
+    // One mail per language, each to the users who read that one, each exactly once: a language
+    // whose mail went out is recorded at once, so a retry after a later one failed skips it.
     for (const locale of LOCALES) {
+      if (notice.mailedLocales.includes(locale)) continue;
       const readers = recipients.filter((r) => (isLocale(r.locale) ? r.locale : DEFAULT_LOCALE) === locale);
-      if (readers.length > 0) await sendMail({ to: readers.map((r) => r.email), ...noticeMail(notice, getConfig().appUrl, locale) });
+      if (readers.length === 0) continue;
+      await sendMail({ to: readers.map((r) => r.email), ...noticeMail(notice, getConfig().appUrl, locale) });
+      await db
+        .update(endpointNotices)
+        .set({ mailedLocales: sql`array_append(${endpointNotices.mailedLocales}, ${locale}::text)` })
+        .where(eq(endpointNotices.id, notice.id));
     }
     const now = new Date();
     await db

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { clientDateTime } from "@/lib/api/date-time";
 import { listOf, prefixedId, timestamp } from "@/lib/api/schemas";
 import { EVENT_BODY_SCHEMAS, EVENT_TYPES, eventType } from "./events";
+import { disableReasonCauseSchema, failureCauseSchema } from "./failure-causes";
 
 // Inputs and responses of the webhook management endpoints. The dashboard forms import these same schemas,
 // so this file stays client-safe: zod and the event catalogue only. Checks that need the
@@ -284,6 +285,9 @@ export const webhookResponse = z
     events: z.array(eventType).meta({ description: "The events it is subscribed to." }),
     enabled: z.boolean().meta({ description: "false while disabled (by you, by 410 Gone, or after failing for WEBHOOK_DISABLE_AFTER)." }),
     disabledReason: z.string().nullable().meta({ description: "Why it was disabled." }),
+    disabledReasonCause: disableReasonCauseSchema
+      .nullable()
+      .meta({ description: "disabledReason as a stable code with its parameters; null while enabled (and for reasons recorded before codes)." }),
     failingSince: timestamp.nullable().meta({
       description: "Since when every delivery has failed: the first one that exhausted its retries after a success. null while healthy.",
     }),
@@ -292,6 +296,9 @@ export const webhookResponse = z
         "When it will be disabled unless a delivery succeeds first (failingSince + WEBHOOK_DISABLE_AFTER); null unless enabled and failing.",
     }),
     lastError: z.string().nullable().meta({ description: "The error of the newest delivery that exhausted its retries." }),
+    lastErrorCause: failureCauseSchema
+      .nullable()
+      .meta({ description: "lastError as a stable code with its parameters; null when there is none (or it was recorded before codes)." }),
     createdAt: timestamp,
     updatedAt: timestamp,
     secretRotatedAt: timestamp.nullable().meta({ description: "When the secret was last rotated." }),
@@ -353,7 +360,10 @@ export const deliveryAttemptResponse = z
       .int()
       .nullable()
       .meta({ description: "The receiver's HTTP status; null when no answer (timeout, refused, SSRF block)." }),
-    error: z.string().nullable().meta({ description: "Why the attempt failed without a status, e.g. a timeout." }),
+    error: z.string().nullable().meta({ description: "Why the attempt failed, in English, e.g. a timeout." }),
+    errorCause: failureCauseSchema
+      .nullable()
+      .meta({ description: "error as a stable code with its parameters; null on success (and for errors recorded before codes)." }),
     responseBodyExcerpt: z.string().nullable().meta({ description: "The first 16 KiB of the receiver's response body." }),
     requestHeaders: z.record(z.string(), z.string()).meta({ description: "The headers sent (signatures included)." }),
   })
@@ -377,7 +387,8 @@ export const deliveryResponse = z
         "Why a pending delivery is waiting: `throttled` (its endpoint's rateLimitPerSecond; it goes at nextAttemptAt), `behind_earlier` (FIFO endpoint: an earlier delivery is still pending, retries included), `endpoint_disabled` (held until the endpoint is enabled). null: not waiting for any of these (due, in flight, or waiting for its retry at nextAttemptAt).",
     }),
     lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable().meta({ description: "Why the delivery ended without success, when known." }),
+    lastError: z.string().nullable().meta({ description: "Why the delivery ended without being sent, when known." }),
+    lastErrorCause: failureCauseSchema.nullable().meta({ description: "lastError as a stable code with its parameters." }),
     test: z.boolean().meta({ description: "true for test events." }),
     createdAt: timestamp,
     completedAt: timestamp.nullable(),

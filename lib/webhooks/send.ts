@@ -2,6 +2,7 @@ import "server-only";
 import http from "node:http";
 import https from "node:https";
 import { getConfig } from "@/lib/config";
+import { blockedAddress, causeOfNetworkError, causeOfResponse, causeOfTimeout, failure as causeOf, type Described, type FailureCause } from "./failure-causes";
 import { assertAllowedHost, createGuardedLookup, SsrfError } from "./ssrf";
 
 // One HTTP attempt: POST the body, never follow a redirect, keep at most 16 KiB of the answer.
@@ -31,6 +32,8 @@ export interface SendResult {
   durationMs: number;
   statusCode: number | null;
   error: string | null;
+  /** `error` as a stable code and its parameters (failure-causes.ts), for the readers' languages. */
+  errorCause: FailureCause | null;
   responseBodyExcerpt: string | null;
   retryAfter: string | null;
 }
@@ -61,16 +64,16 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
     durationMs: Math.round(performance.now() - t0),
     ...r,
   });
-  const failure = (error: string): SendResult =>
-    done({ statusCode: null, error, responseBodyExcerpt: null, retryAfter: null });
+  const failure = ({ cause, text }: Described<FailureCause>): SendResult =>
+    done({ statusCode: null, error: text, errorCause: cause, responseBodyExcerpt: null, retryAfter: null });
 
   let url: URL;
   try {
     url = new URL(input.url);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return failure(`Unsupported URL scheme ${url.protocol}`);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return failure(causeOf("unsupported_scheme", { scheme: url.protocol }));
     assertAllowedHost(url.hostname, allowPrivate);
   } catch (err) {
-    return failure(err instanceof SsrfError ? err.message : `Invalid URL: ${input.url}`);
+    return failure(err instanceof SsrfError ? blockedAddress(hostOf(input.url), err.message) : causeOf("invalid_url", {}, `Invalid URL: ${input.url}`));
   }
 
   const transport = url.protocol === "https:" ? https : http;
@@ -84,9 +87,9 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
       clearTimeout(phaseTimer);
       resolve(r);
     };
-    const giveUp = (error: string) => {
+    const giveUp = (cause: Described<FailureCause>) => {
       req.destroy();
-      finish(failure(error));
+      finish(failure(cause));
     };
     const req = transport.request(url, {
       method: "POST",
@@ -95,11 +98,11 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
       lookup: createGuardedLookup(allowPrivate),
     });
     // One deadline for the whole attempt: connect, send, answer and body.
-    const timer = setTimeout(() => giveUp(`Timed out after ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(() => giveUp(causeOfTimeout("attempt", url.host, timeoutMs)), timeoutMs);
     const awaitFirstByte = () => {
       clearTimeout(phaseTimer);
       phaseTimer = setTimeout(
-        () => giveUp(`No answer from ${url.host} within ${firstByteTimeoutMs} ms of connecting (first-byte timeout)`),
+        () => giveUp(causeOfTimeout("first_byte", url.host, firstByteTimeoutMs)),
         firstByteTimeoutMs,
       );
     };
@@ -107,13 +110,15 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
       // A pooled keep-alive socket is already open: only the first-byte deadline applies.
       if (!socket.connecting) return awaitFirstByte();
       phaseTimer = setTimeout(
-        () => giveUp(`Could not connect to ${url.host} within ${connectTimeoutMs} ms (connect timeout)`),
+        () => giveUp(causeOfTimeout("connect", url.host, connectTimeoutMs)),
         connectTimeoutMs,
       );
       socket.once(url.protocol === "https:" ? "secureConnect" : "connect", awaitFirstByte);
     });
 
-    req.on("error", (err: NodeJS.ErrnoException) => finish(failure(describeError(err, url))));
+    req.on("error", (err: NodeJS.ErrnoException) =>
+      finish(failure(err instanceof SsrfError ? blockedAddress(url.hostname, err.message) : causeOfNetworkError(err, url))),
+    );
     req.on("response", (res) => {
       clearTimeout(phaseTimer);
       const statusCode = res.statusCode ?? 0;
@@ -122,15 +127,12 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
       let seen = 0;
       const complete = () => {
         const excerpt = Buffer.concat(chunks).toString("utf8");
-        const redirect = statusCode >= 300 && statusCode < 400;
+        const outcome = causeOfResponse(statusCode, res.headers.location);
         finish(
           done({
             statusCode,
-            error: redirect
-              ? `Redirect to ${res.headers.location ?? "(no Location)"} not followed; answer 2xx at the configured URL`
-              : statusCode >= 200 && statusCode < 300
-                ? null
-                : `Receiver answered HTTP ${statusCode}`,
+            error: outcome?.text ?? null,
+            errorCause: outcome?.cause ?? null,
             responseBodyExcerpt: excerpt.length > 0 ? excerpt : null,
             retryAfter: headerValue(res.headers["retry-after"]),
           }),
@@ -162,21 +164,11 @@ function headerValue(v: string | string[] | undefined): string | null {
   return v ?? null;
 }
 
-function describeError(err: NodeJS.ErrnoException, url: URL): string {
-  if (err instanceof SsrfError) return err.message;
-  switch (err.code) {
-    case "ECONNREFUSED":
-      return `Connection refused by ${url.host}`;
-    case "ECONNRESET":
-      return `Connection reset by ${url.host} before it answered`;
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return `Could not resolve ${url.hostname}`;
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-      return `${url.host} is unreachable`;
-    default:
-      if (err.message === "socket hang up") return `Connection closed by ${url.host} before it answered`;
-      return err.code ? `${err.code}: ${err.message}` : err.message;
+/** The host a refused URL names (for the blocked-address cause). */
+function hostOf(raw: string): string {
+  try {
+    return new URL(raw).hostname;
+  } catch {
+    return raw;
   }
 }

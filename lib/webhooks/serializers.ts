@@ -27,12 +27,14 @@ export function serializeWebhook(webhook: Webhook, extras: WebhookExtras): Seria
     events: webhook.events.filter(isEventType),
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
+    disabledReasonCause: webhook.disabledReasonCause,
     // Health (endpoint-policy.ts): failing since the first exhausted delivery after a success,
     // disabled at disablesAt unless a delivery succeeds first.
     failingSince: webhook.failingSince,
     disablesAt:
       webhook.enabled && webhook.failingSince ? disablesAt(webhook.failingSince, { disableAfterMs: getConfig().disableAfterMs }) : null,
     lastError: webhook.lastError,
+    lastErrorCause: webhook.lastErrorCause,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
     secretRotatedAt: webhook.secretRotatedAt,
@@ -55,6 +57,7 @@ export function serializeAttempt(attempt: DeliveryAttempt): z.input<typeof deliv
     durationMs: attempt.durationMs,
     statusCode: attempt.statusCode,
     error: attempt.error,
+    errorCause: attempt.errorCause,
     responseBodyExcerpt: attempt.responseBodyExcerpt,
     requestHeaders: attempt.requestHeaders,
   };
@@ -78,6 +81,7 @@ export function serializeDelivery(
     waitReason: delivery.status === "pending" ? waitReason : null,
     lastStatusCode: delivery.lastStatusCode,
     lastError: delivery.lastError,
+    lastErrorCause: delivery.lastErrorCause,
     test: delivery.test,
     createdAt: delivery.createdAt,
     completedAt: delivery.completedAt,

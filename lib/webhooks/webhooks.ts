@@ -101,7 +101,7 @@ export async function createWebhook(
         description: input.description,
         events: input.events,
         enabled: input.enabled,
-        disabledReason: input.enabled ? null : MANUALLY_DISABLED_REASON,
+        ...(input.enabled ? {} : manuallyDisabledHealth()),
         customHeaders: encryptHeaders(input.headers),
         rateLimitPerSecond: input.rateLimitPerSecond,
         fifo: input.fifo,
