@@ -278,7 +278,9 @@ async function recordAndLock(tx: Tx, batch: FinishedAttempt[]): Promise<{ record
       from webhooks w join concerned c on c.webhook_id = w.id and c.account_id = w.account_id
       where w.enabled and (c.failed or w.failing_since is not null)
       order by w.id
-      for update of w
+      -- Not FOR UPDATE: only health columns change, and FOR UPDATE would conflict with the KEY
+      -- SHARE locks of new deliveries' foreign-key checks (an outbox insert deadlocked with it).
+      for no key update of w
     )
     select
       (select coalesce(json_agg(delivery_id), '[]'::json) from attempt) as recorded,

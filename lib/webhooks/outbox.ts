@@ -93,10 +93,13 @@ export async function enqueueDeliveries(
   now: Date = new Date(),
 ) {
   if (targets.length === 0) return [];
+  // In endpoint order: each row's foreign-key check locks its endpoint's row (KEY SHARE), so
+  // every writer takes those locks in one order.
+  const ordered = [...targets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return tx
     .insert(deliveries)
     .values(
-      targets.map((w) => ({
+      ordered.map((w) => ({
         id: newId("delivery"),
         accountId: w.accountId,
         webhookId: w.id,

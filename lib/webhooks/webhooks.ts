@@ -129,7 +129,8 @@ export async function updateWebhook(accountId: string, id: string, input: Update
       .select()
       .from(webhooks)
       .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId)))
-      .for("update");
+      // Not FOR UPDATE: no key changes, so new deliveries' foreign-key checks need not wait.
+      .for("no key update");
     if (!current) throw notFound();
 
     const changes: Partial<typeof webhooks.$inferInsert> = { updatedAt: new Date() };
