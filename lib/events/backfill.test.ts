@@ -1,7 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrationScratch, type MigrationScratch } from "@/lib/testing/migration-scratch";
 
 // The events migration's hand-written backfill (drizzle/0009_events_and_cli_listeners.sql): a
 // database migrated up to the migration before it, holding events and deliveries, gets one
@@ -10,65 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // DATABASE_URL's (dropped afterwards).
 
 const MIGRATION = "0009_events_and_cli_listeners";
-const root = path.join(process.cwd(), "drizzle");
-const journal = JSON.parse(readFileSync(path.join(root, "meta", "_journal.json"), "utf8")) as {
-  entries: Array<{ idx: number; tag: string }>;
-};
-const target = journal.entries.find((e) => e.tag === MIGRATION);
-
-interface Fresh {
-  migrate(folder: string): Promise<void>;
-  query(text: string): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
-}
-
-async function freshDatabase(): Promise<Fresh> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const { PGlite } = await import("@electric-sql/pglite");
-    const { drizzle } = await import("drizzle-orm/pglite");
-    const { migrate } = await import("drizzle-orm/pglite/migrator");
-    const client = new PGlite();
-    const db = drizzle(client);
-    return {
-      migrate: (folder) => migrate(db, { migrationsFolder: folder }),
-      query: async (text) => (await client.query<Record<string, unknown>>(text)).rows,
-      close: () => client.close(),
-    };
-  }
-  const { default: postgres } = await import("postgres");
-  const { drizzle } = await import("drizzle-orm/postgres-js");
-  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-  const base = new URL(url);
-  const name = `${base.pathname.slice(1)}_backfill_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${name}"`);
-  await admin.unsafe(`create database "${name}"`);
-  base.pathname = `/${name}`;
-  const client = postgres(base.toString(), { max: 1, onnotice: () => {} });
-  const db = drizzle(client);
-  return {
-    migrate: (folder) => migrate(db, { migrationsFolder: folder }),
-    query: async (text) => [...(await client.unsafe(text))] as Record<string, unknown>[],
-    async close() {
-      await client.end({ timeout: 5 });
-      await admin.unsafe(`drop database if exists "${name}"`);
-      await admin.end({ timeout: 5 });
-    },
-  };
-}
-
-let dir: string;
-let fresh: Fresh;
+let fresh: MigrationScratch;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "backfill-"));
-  cpSync(root, dir, { recursive: true });
-  fresh = await freshDatabase();
+  fresh = await migrationScratch(MIGRATION, "backfill");
 });
 afterAll(async () => {
   await fresh?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const body = (type: string, data: Record<string, unknown>) =>
@@ -76,11 +22,9 @@ const body = (type: string, data: Record<string, unknown>) =>
 
 describe(`migration ${MIGRATION}`, () => {
   it("gives every existing event to the accounts whose endpoints got it, once each, with its search keys", async () => {
-    expect(target, `${MIGRATION} in the journal`).toBeDefined();
+    expect(fresh.found, `${MIGRATION} in the journal`).toBe(true);
     // The database as it was before: every migration up to the one before this.
-    const journalPath = path.join(dir, "meta", "_journal.json");
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < target!.idx) }));
-    await fresh.migrate(dir);
+    await fresh.migrateBefore();
     expect(await fresh.query(`select to_regclass('public.account_events') as t`)).toEqual([{ t: null }]);
 
     await fresh.query(`insert into accounts (id, kind, name) values
@@ -103,8 +47,7 @@ describe(`migration ${MIGRATION}`, () => {
       ('dlv_3', 'acct_aff', 'wh_aff', 'evt_a', 'conversion.created', 'pending', now()),
       ('dlv_4', 'acct_adv', 'wh_adv1', 'evt_b', 'partnership.created', 'succeeded', null)`);
 
-    writeFileSync(journalPath, JSON.stringify(journal));
-    await fresh.migrate(dir);
+    await fresh.migrateAll();
 
     const rows = await fresh.query(`select event_id, account_id, event_type, subject_id, external_id,
         to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at, txid is not null as has_txid

@@ -1,7 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrationScratch, type MigrationScratch } from "@/lib/testing/migration-scratch";
 import { disableReason, failure, type StoredCause } from "./failure-causes";
 
 // The cause codes migration's hand-written backfill (drizzle/0012_failure_cause_codes.sql): a
@@ -11,65 +9,13 @@ import { disableReason, failure, type StoredCause } from "./failure-causes";
 // silently. A fresh database of its own: a fresh PGlite, or a throwaway PostgreSQL database.
 
 const MIGRATION = "0012_failure_cause_codes";
-const root = path.join(process.cwd(), "drizzle");
-const journal = JSON.parse(readFileSync(path.join(root, "meta", "_journal.json"), "utf8")) as {
-  entries: Array<{ idx: number; tag: string }>;
-};
-const target = journal.entries.find((e) => e.tag === MIGRATION);
-
-interface Fresh {
-  migrate(folder: string): Promise<void>;
-  query(text: string): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
-}
-
-async function freshDatabase(): Promise<Fresh> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const { PGlite } = await import("@electric-sql/pglite");
-    const { drizzle } = await import("drizzle-orm/pglite");
-    const { migrate } = await import("drizzle-orm/pglite/migrator");
-    const client = new PGlite();
-    const db = drizzle(client);
-    return {
-      migrate: (folder) => migrate(db, { migrationsFolder: folder }),
-      query: async (text) => (await client.query<Record<string, unknown>>(text)).rows,
-      close: () => client.close(),
-    };
-  }
-  const { default: postgres } = await import("postgres");
-  const { drizzle } = await import("drizzle-orm/postgres-js");
-  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-  const base = new URL(url);
-  const name = `${base.pathname.slice(1)}_causes_backfill_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${name}"`);
-  await admin.unsafe(`create database "${name}"`);
-  base.pathname = `/${name}`;
-  const client = postgres(base.toString(), { max: 1, onnotice: () => {} });
-  const db = drizzle(client);
-  return {
-    migrate: (folder) => migrate(db, { migrationsFolder: folder }),
-    query: async (text) => [...(await client.unsafe(text))] as Record<string, unknown>[],
-    async close() {
-      await client.end({ timeout: 5 });
-      await admin.unsafe(`drop database if exists "${name}"`);
-      await admin.end({ timeout: 5 });
-    },
-  };
-}
-
-let dir: string;
-let fresh: Fresh;
+let fresh: MigrationScratch;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "causes-backfill-"));
-  cpSync(root, dir, { recursive: true });
-  fresh = await freshDatabase();
+  fresh = await migrationScratch(MIGRATION, "causes-backfill");
 });
 afterAll(async () => {
   await fresh?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const sql = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -112,10 +58,8 @@ REASONS.push(["Disabled for reasons of its own.", null]);
 
 describe(`migration ${MIGRATION}`, () => {
   it("gives the stored English texts their codes: attempts, deliveries, endpoints and notices still to be mailed", async () => {
-    expect(target, `${MIGRATION} in the journal`).toBeDefined();
-    const journalPath = path.join(dir, "meta", "_journal.json");
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < target!.idx) }));
-    await fresh.migrate(dir);
+    expect(fresh.found, `${MIGRATION} in the journal`).toBe(true);
+    await fresh.migrateBefore();
 
     await fresh.query(`insert into accounts (id, kind, name) values ('acct_a', 'advertiser', 'A')`);
     await fresh.query(`insert into events (id, type, body) values ('evt_a', 'conversion.created', '{}')`);
@@ -131,8 +75,7 @@ describe(`migration ${MIGRATION}`, () => {
       ('ntc_due', 'acct_a', 'wh_0', 'disabled', ${details(FAILURES[0]![0], REASONS[0]![0])}, null),
       ('ntc_done', 'acct_a', 'wh_0', 'disabled', ${details(FAILURES[0]![0], REASONS[0]![0])}, now())`);
 
-    writeFileSync(journalPath, JSON.stringify(journal));
-    await fresh.migrate(dir);
+    await fresh.migrateAll();
 
     const attemptRows = await fresh.query(`select error, error_cause from delivery_attempts order by number`);
     expect(attemptRows.map((r) => [r.error, r.error_cause])).toEqual(FAILURES);

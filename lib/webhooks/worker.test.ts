@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
@@ -8,6 +7,7 @@ import { closeDb, getDb, getDbHandle } from "@/lib/db";
 import { webhooks } from "@/lib/db/schema";
 import { createTestAccount } from "@/lib/testing/fixtures";
 import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { spawnWorkerProcess } from "@/lib/testing/worker-process";
 import {
   createTestWebhook,
   emitTestEvent,
@@ -233,26 +233,6 @@ async function crashWorkerProcess() {
   return { deliveryIds };
 }
 
-async function spawnWorker(): Promise<ChildProcess> {
-  const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.mts", "--account", accountId], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "development",
-      WEBHOOK_ENGINE: "embedded",
-      WEBHOOK_TIMEOUT_MS: "1000", // a killed worker's leases end 6 s later
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes("worker ready")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`worker exited with ${code} before it was ready: ${out}`)));
-  });
-  return child;
+function spawnWorker(): Promise<ChildProcess> {
+  return spawnWorkerProcess(accountId, { WEBHOOK_TIMEOUT_MS: "1000" }); // a killed worker's leases end 6 s later
 }
