@@ -33,10 +33,16 @@ const duration = z.string().trim().transform((v, ctx) => {
   return Math.round(parsed);
 });
 
+// Connections in one pool; empty (as in .env.example) means the default.
+const poolSize = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().max(500).default(10));
+
 const envSchema = z.object({
   ...concurrencySchema.shape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  // Connections per process (PostgreSQL): the requests' pool, and the delivery engine's own.
+  DATABASE_POOL_MAX: poolSize,
+  DATABASE_DELIVERY_POOL_MAX: poolSize,
   AUTH_SECRET: z.string().optional(),
   AUTH_URL: z.string().url().optional(),
   AUTH_TRUST_HOST: bool.optional(),
@@ -121,6 +127,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     production,
     // "pglite://<dir>" or "pglite://memory" choose the embedded database explicitly.
     databaseUrl: e.DATABASE_URL,
+    poolMax: e.DATABASE_POOL_MAX,
+    deliveryPoolMax: e.DATABASE_DELIVERY_POOL_MAX,
     authSecret: e.AUTH_SECRET ?? "dev-only-auth-secret-not-for-production",
     engine,
     serverWorker: e.WEBHOOK_SERVER_WORKER ?? true,

@@ -13,6 +13,7 @@ import type { DeliveryWorker } from "@/lib/webhooks/worker";
  */
 export interface ProcessSingletons {
   db: Promise<DbHandle>;
+  deliveryDb: Promise<DbHandle>;
   attemptRecorder: AttemptRecorder;
   deliveryBus: EventEmitter;
   processTag: string;

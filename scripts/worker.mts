@@ -4,7 +4,7 @@
 //   --concurrency <n>  attempts in flight at once (default 32)
 import { parseArgs } from "node:util";
 import { getConfig } from "@/lib/config";
-import { closeDb, getDbHandle } from "@/lib/db";
+import { closeDb, getDeliveryDbHandle } from "@/lib/db";
 import { log } from "@/lib/log";
 import { startNoticeSchedule, stopNoticeSchedule } from "@/lib/webhooks/notices";
 import { startRetentionSchedule, stopRetentionSchedule } from "@/lib/webhooks/retention";
@@ -25,7 +25,7 @@ if (!config.databaseUrl || config.databaseUrl.startsWith("pglite://")) {
   );
   process.exit(1);
 }
-await getDbHandle();
+await getDeliveryDbHandle();
 
 const worker = new DeliveryWorker({
   accountIds: values.account,

@@ -1,5 +1,5 @@
 import { inngest } from "@/inngest/client";
-import { getDb } from "@/lib/db";
+import { getDeliveryDb } from "@/lib/db";
 import { foldStatDeltas } from "@/lib/webhooks/rollups";
 
 // The dashboard rollups' fold on the inngest engine: every minute, move committed deltas into
@@ -7,5 +7,5 @@ import { foldStatDeltas } from "@/lib/webhooks/rollups";
 // Reads are exact without it; folding keeps them cheap.
 export const foldRollupsFunction = inngest.createFunction(
   { id: "fold-rollups", name: "Fold the dashboard rollups", retries: 2, triggers: [{ cron: "* * * * *" }] },
-  async ({ step }) => step.run("fold", async () => ({ folded: await foldStatDeltas(await getDb()) })),
+  async ({ step }) => step.run("fold", async () => ({ folded: await foldStatDeltas(await getDeliveryDb()) })),
 );

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { deliveryRequest, inngest } from "@/inngest/client";
-import { getDb } from "@/lib/db";
+import { getDeliveryDb } from "@/lib/db";
 import { deliveries, webhooks } from "@/lib/db/schema";
 import { deliveryRequestColumns, type DeliveryRequestRow } from "@/lib/webhooks/engine";
 
@@ -15,7 +15,7 @@ const BATCH = 500;
 
 /** `accountIds` narrows the search (tests sharing a database); the cron looks at every account. */
 export async function findLostDeliveries(now: Date = new Date(), accountIds?: string[]): Promise<DeliveryRequestRow[]> {
-  const db = await getDb();
+  const db = await getDeliveryDb();
   return db
     .select(deliveryRequestColumns)
     .from(deliveries)

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { GetStepTools } from "inngest";
 import { deliveryRescue, inngest } from "@/inngest/client";
-import { getDb } from "@/lib/db";
+import { getDeliveryDb } from "@/lib/db";
 import { deliveries, webhooks } from "@/lib/db/schema";
 import { deliveryRequestColumns, type DeliveryRequestRow } from "@/lib/webhooks/engine";
 
@@ -27,7 +27,7 @@ export async function rescueDelivery({ event, step }: FailedRun) {
 
 /** The delivery if it still waits to be sent (pending, endpoint enabled), else null. */
 export async function pendingDelivery(accountId: string, deliveryId: string): Promise<DeliveryRequestRow | null> {
-  const db = await getDb();
+  const db = await getDeliveryDb();
   const [row] = await db
     .select(deliveryRequestColumns)
     .from(deliveries)

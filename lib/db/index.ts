@@ -25,6 +25,9 @@ const MIGRATIONS = path.join(process.cwd(), "drizzle");
 // One database per process: Next.js may load this module more than once (instrumentation,
 // route bundles, dev hot reload) and PGlite must never be opened twice.
 const current = processSlot("db");
+// The delivery engine's own connections (PostgreSQL only): its claims and attempt writes never
+// queue behind the requests' transactions, so API load cannot starve delivery.
+const delivery = processSlot("deliveryDb");
 
 export function getDbHandle(): Promise<DbHandle> {
   let handle = current.get();
@@ -42,10 +45,34 @@ export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
 }
 
+/**
+ * The connections the delivery engine works on (the embedded worker, its timers, the Inngest
+ * function's steps): a pool of its own on PostgreSQL (`DATABASE_DELIVERY_POOL_MAX`), the one
+ * embedded database on PGlite.
+ */
+export function getDeliveryDbHandle(): Promise<DbHandle> {
+  if (pgliteLocation()) return getDbHandle();
+  let handle = delivery.get();
+  if (!handle) {
+    const { databaseUrl, deliveryPoolMax } = getConfig();
+    handle = openPostgres(databaseUrl!, deliveryPoolMax).catch((err) => {
+      delivery.set(undefined);
+      throw err;
+    });
+    delivery.set(handle);
+  }
+  return handle;
+}
+
+export async function getDeliveryDb(): Promise<Db> {
+  return (await getDeliveryDbHandle()).db;
+}
+
 export async function closeDb(): Promise<void> {
-  const handle = current.get();
+  const handles = [delivery.get(), current.get()];
+  delivery.set(undefined);
   current.set(undefined);
-  if (handle) await (await handle).close();
+  for (const handle of handles) if (handle) await (await handle).close();
 }
 
 /** Where the embedded database lives, or null when DATABASE_URL names PostgreSQL. */
@@ -58,13 +85,14 @@ export function pgliteLocation(): string | null {
 
 async function openDatabase(): Promise<DbHandle> {
   const location = pgliteLocation();
-  return location ? openPglite(location) : openPostgres(getConfig().databaseUrl!);
+  const { databaseUrl, poolMax } = getConfig();
+  return location ? openPglite(location) : openPostgres(databaseUrl!, poolMax);
 }
 
-async function openPostgres(url: string): Promise<DbHandle> {
+async function openPostgres(url: string, max: number): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max: Number(process.env.DATABASE_POOL_MAX ?? 10), onnotice: () => {} });
+  const client = postgres(url, { max, onnotice: () => {} });
   const db = drizzle(client, { schema });
   return {
     db,

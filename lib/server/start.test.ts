@@ -15,6 +15,18 @@ afterAll(async () => {
   await closeDb();
 });
 
+describe("DATABASE_POOL_MAX and DATABASE_DELIVERY_POOL_MAX", () => {
+  it("default to 10 connections each (empty as in .env.example too) and refuse what is not a pool size", () => {
+    expect(parseConfig({})).toMatchObject({ poolMax: 10, deliveryPoolMax: 10 });
+    expect(parseConfig({ DATABASE_POOL_MAX: "", DATABASE_DELIVERY_POOL_MAX: "" })).toMatchObject({ poolMax: 10, deliveryPoolMax: 10 });
+    expect(parseConfig({ DATABASE_POOL_MAX: "25", DATABASE_DELIVERY_POOL_MAX: "4" })).toMatchObject({ poolMax: 25, deliveryPoolMax: 4 });
+    for (const bad of ["0", "-1", "2.5", "ten", "501"]) {
+      expect(() => parseConfig({ DATABASE_POOL_MAX: bad })).toThrow(/DATABASE_POOL_MAX/);
+      expect(() => parseConfig({ DATABASE_DELIVERY_POOL_MAX: bad })).toThrow(/DATABASE_DELIVERY_POOL_MAX/);
+    }
+  });
+});
+
 describe("WEBHOOK_SERVER_WORKER", () => {
   it("is on unless set to false", () => {
     expect(parseConfig({}).serverWorker).toBe(true);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, resultRows, type Tx } from "@/lib/db";
+import { getDeliveryDb, resultRows, type Tx } from "@/lib/db";
 import type { NoticeDetails } from "@/lib/db/schema";
 import { isTransientDbError } from "@/lib/db/errors";
 import { newId } from "@/lib/ids";
@@ -152,7 +152,7 @@ async function withRetry<T>(write: () => Promise<T>, giveUpAt: number): Promise<
  * when something changed) writes the endpoints and their notices. Returns the ids recorded.
  */
 async function writeBatch(batch: FinishedAttempt[]): Promise<{ recorded: Set<string>; notices: string[] }> {
-  const db = await getDb();
+  const db = await getDeliveryDb();
   return db.transaction(async (tx) => {
     const { recorded, endpoints } = await recordAndLock(tx, batch);
     const changes: EndpointChange[] = [];

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
-import { getDb, type Db, type Queryable } from "@/lib/db";
+import { getDeliveryDb, type Db, type Queryable } from "@/lib/db";
 import { deliveries, events, webhooks, webhookSecrets } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
@@ -82,7 +82,7 @@ export function leaseMs(): number {
 }
 
 export async function processDelivery(deliveryId: string, opts: ProcessOptions): Promise<ProcessResult> {
-  const db = await getDb();
+  const db = await getDeliveryDb();
   const now = opts.now ?? (() => new Date());
   const config = getConfig();
 

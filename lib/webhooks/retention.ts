@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
-import { getDb, type Db } from "@/lib/db";
+import { getDeliveryDb, type Db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { periodicJob } from "@/lib/schedule";
 import { pruneRollups } from "./rollups";
@@ -44,7 +44,7 @@ export function retentionCutoff(now: Date): Date {
 
 /** Delete what is past retention as of `now`. Safe to run concurrently and repeatedly. */
 export async function pruneDeliveries(now: Date = new Date(), opts: PruneOptions = {}): Promise<PruneResult> {
-  const db = await getDb();
+  const db = await getDeliveryDb();
   const batch = opts.batchSize ?? PRUNE_BATCH;
   const stop = opts.shouldStop ?? (() => false);
   const before = retentionCutoff(now);

@@ -1,5 +1,5 @@
 import { and, eq, gte, sql } from "drizzle-orm";
-import { getDb, resultRows, type Db, type Queryable } from "@/lib/db";
+import { getDeliveryDb, resultRows, type Db, type Queryable } from "@/lib/db";
 import { webhookHourlyStats, webhookStatDeltas } from "@/lib/db/schema";
 import { log } from "@/lib/log";
 import { periodicJob } from "@/lib/schedule";
@@ -121,7 +121,7 @@ const foldSchedule = periodicJob(
   "rollupFoldSchedule",
   async () => {
     try {
-      await foldStatDeltas(await getDb());
+      await foldStatDeltas(await getDeliveryDb());
     } catch (err) {
       log.error("folding the dashboard rollups failed; will try again", { err });
     }

@@ -226,6 +226,9 @@ async function crashWorkerProcess() {
     expect(new Set(receiver.received.map((r) => r.webhookId)).size).toBeLessThan(40);
     child = await spawnWorker();
     await receiver.waitFor(40, { distinct: true, timeoutMs: 30_000 });
+    // Received is not recorded: what the killed worker sent is sent again, and recorded, by the
+    // new one once its lease has run out (6 s), so it must still be running until then.
+    for (const id of deliveryIds) await waitForStatus(id, "succeeded", 20_000);
   } finally {
     child.kill("SIGTERM");
     if (child.exitCode === null) await once(child, "exit");

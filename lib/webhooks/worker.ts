@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql, type SQLWrapper } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
-import { getDb, getDbHandle } from "@/lib/db";
+import { getDeliveryDb, getDeliveryDbHandle } from "@/lib/db";
 import { deliveries, events, webhooks } from "@/lib/db/schema";
 import { randomString } from "@/lib/ids";
 import { log } from "@/lib/log";
@@ -113,7 +113,7 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     deliveryBus.on("wake", this.onBusWake);
-    const handle = await getDbHandle();
+    const handle = await getDeliveryDbHandle();
     // A separate worker process hears about new deliveries through NOTIFY; our own process's
     // notifications are skipped, the in-process bus already delivered them.
     if (handle.driver === "postgres") {
@@ -373,7 +373,7 @@ export class DeliveryWorker {
     this.lastIdleCheck = Date.now();
     // Work of accounts at their share counts only if a slot could be lent to it.
     const lendable = this.lendable();
-    const db = await getDb();
+    const db = await getDeliveryDb();
     const [row] = await db
       .select({
         next: sql<string | Date | null>`min(greatest(${deliveries.nextAttemptAt}, coalesce(${deliveries.lockedUntil}, ${deliveries.nextAttemptAt})))`,
@@ -408,7 +408,7 @@ export class DeliveryWorker {
    * account, past its share.
    */
   private async claimAndDispatch(limit: number, mode: ClaimMode, atShare: string[] = []): Promise<Claim[]> {
-    const db = await getDb();
+    const db = await getDeliveryDb();
     const now = new Date();
     const claimable = and(
       eq(deliveries.status, "pending"),
@@ -607,7 +607,7 @@ export class DeliveryWorker {
   private async releaseQueued() {
     const ids = this.forgetQueued();
     if (ids.length === 0) return;
-    const db = await getDb();
+    const db = await getDeliveryDb();
     await db
       .update(deliveries)
       .set({ lockedBy: null, lockedUntil: null })
